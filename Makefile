@@ -1,0 +1,95 @@
+# Matrix Calculus for Deep Learning: the two commands are
+#     make book    set everything up and build the site into _build/html
+#     make test    everything that proves the book works
+# Both work on a fresh clone: they create .venv, install requirements.txt and
+# mathlib (editable), install the browser assets with `npm ci`, and, for the
+# tests, Debian's Chromium and a Colab-like Python 3.12 environment.
+
+PYTHON ?= python3
+COLAB_PYTHON_VERSION ?= 3.12.1
+VENV := .venv
+PY := $(VENV)/bin/python
+COLAB_VENV := .venv-colab
+COLAB_PY := $(COLAB_VENV)/bin/python
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export MPLBACKEND := Agg
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: book test setup unit notebooks site-tests colab install-path \
+        bench bench-build bench-numeric bench-widgets sync-setup strip \
+        serve clean
+
+book: setup
+	$(PY) tools/build.py
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	$(PY) -m pip install -q --no-deps -e .
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# Debian's Chromium drives the browser tests (never `playwright install`).
+/usr/bin/chromium:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+# A Colab-like environment: Python 3.12 and ipywidgets 7.7.1.
+$(COLAB_VENV)/.installed: requirements-colab.txt pyproject.toml
+	test -x $(COLAB_PY) || PYENV_VERSION=$(COLAB_PYTHON_VERSION) \
+	    pyenv exec python -m venv $(COLAB_VENV)
+	$(COLAB_PY) -m pip install -q --upgrade pip
+	$(COLAB_PY) -m pip install -q -r requirements-colab.txt
+	$(COLAB_PY) -m pip install -q --no-deps -e .
+	$(COLAB_PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $@
+
+# `make test` = unit tests and doctests, notebooks (nbval), the book build
+# with -W, browser tests of the built site, notebook hygiene, the Colab
+# install path, and the notebooks and widgets in the Colab-like environment.
+test: book /usr/bin/chromium $(COLAB_VENV)/.installed
+	$(PY) -m pytest -n 2 -q --doctest-modules mathlib tests -m "not browser"
+	$(PY) -m pytest -q --nbval-lax book exercises
+	$(PY) -m pytest -q -m browser tests/test_site.py
+	$(COLAB_PY) -m pytest -q --nbval-lax book exercises \
+	    tests/test_widgets.py
+	@echo "make test: all suites passed"
+
+unit: setup
+	$(PY) -m pytest -n 2 -q --doctest-modules mathlib tests -m "not browser"
+
+notebooks: setup
+	$(PY) -m pytest -q --nbval-lax book exercises
+
+site-tests: /usr/bin/chromium
+	$(PY) -m pytest -q -m browser tests/test_site.py
+
+bench: bench-build bench-numeric bench-widgets
+
+bench-build: setup
+	$(PY) benchmarks/build.py
+
+bench-numeric: setup
+	$(PY) benchmarks/numeric.py
+
+bench-widgets: setup
+	$(PY) benchmarks/widgets.py
+
+sync-setup: setup
+	$(PY) tools/notebooks.py sync
+
+strip: setup
+	$(PY) tools/notebooks.py strip
+
+serve:
+	$(PY) -m http.server -d _build/html -b 127.0.0.1 8000
+
+clean:
+	rm -rf _build _static

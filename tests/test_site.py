@@ -1,0 +1,169 @@
+"""Browser tests of the built site, in Debian's Chromium, offline.
+
+For every page in the table of contents: no failed request, no request to
+another host, no console error, all math typeset by MathJax, alt text on
+every image, a Colab link on every notebook page, no horizontal page scroll
+on a 390 px phone, and no serious or critical axe-core violation. Run after
+`make book` (make test does both).
+"""
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+from site_tools import ROOT, SITE, colab_url, serve, source_of, toc_files
+
+pytestmark = pytest.mark.browser
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+    "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+PAGES = toc_files()
+
+# Text that means TeX reached the reader untypeset.
+RAW_MATH = re.compile(r"\\\(|\\\)|\\\[|\\\]|\$\$|\\begin\{|\\frac|\\mathbf")
+
+FIND_RAW_MATH = """() => {
+  const skip = 'PRE, CODE, SCRIPT, STYLE, TEXTAREA, MJX-CONTAINER, svg';
+  const walker = document.createTreeWalker(
+      document.querySelector('main') || document.body,
+      NodeFilter.SHOW_TEXT);
+  const texts = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (!n.parentElement.closest(skip)) texts.push(n.textContent);
+  }
+  return texts.join(' ');
+}"""
+
+
+@pytest.fixture(scope="module")
+def site():
+    if not (SITE / "index.html").exists():
+        pytest.fail("the site is not built: run `make book` first")
+    url, stop = serve()
+    yield url
+    stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from pathlib import Path
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs it "
+                    "(apt-get install chromium)")
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class PageVisit:
+    """Open one page, recording every request, failure and console error."""
+
+    def __init__(self, browser, site, name, width=1200):
+        self.origin = urlsplit(site).netloc
+        self.foreign, self.failed, self.errors = [], [], []
+        self.context = browser.new_context(
+            viewport={"width": width, "height": 900})
+        self.page = self.context.new_page()
+        self.page.route("**/*", self._route)
+        self.page.on("requestfailed", lambda r: self.failed.append(
+            f"{r.url} ({r.failure})"))
+        self.page.on("response", self._response)
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.goto(f"{site}/{name}.html", wait_until="load")
+        self.page.wait_for_load_state("networkidle")
+        self.page.wait_for_function(
+            "() => window.MathJax && MathJax.startup && "
+            "MathJax.startup.promise", timeout=20000)
+        self.page.evaluate("() => MathJax.startup.promise")
+
+    def _route(self, route):
+        parts = urlsplit(route.request.url)
+        if parts.scheme in ("data", "blob", "about"):
+            return route.continue_()
+        if parts.netloc != self.origin:
+            self.foreign.append(route.request.url)
+            return route.abort()
+        return route.continue_()
+
+    def _response(self, response):
+        if response.status >= 400:
+            self.failed.append(f"{response.url} (HTTP {response.status})")
+
+    def _console(self, message):
+        if message.type == "error":
+            self.errors.append(message.text)
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture(params=PAGES)
+def visit(request, browser, site):
+    v = PageVisit(browser, site, request.param)
+    v.name = request.param
+    yield v
+    v.close()
+
+
+def test_loads_only_from_the_site(visit):
+    assert visit.foreign == [], "requests to another host"
+    assert visit.failed == [], "failed requests"
+    assert visit.errors == [], "console errors"
+
+
+def test_math_is_typeset(visit):
+    page = visit.page
+    raw = RAW_MATH.findall(page.evaluate(FIND_RAW_MATH))
+    assert raw == [], f"untypeset TeX on {visit.name}: {raw[:5]}"
+    if "$" in source_of(visit.name).read_text(encoding="utf-8"):
+        count = page.locator("mjx-container").count()
+        assert count > 0, "the source has math but MathJax typeset none"
+    errors = page.locator("mjx-merror").count()
+    assert errors == 0, "MathJax reported TeX errors"
+
+
+def test_images_have_alt_text(visit):
+    missing = visit.page.evaluate(
+        "() => [...document.images].filter(i => !(i.alt || '').trim())"
+        ".map(i => i.src.slice(0, 80))")
+    assert missing == [], f"images without alt text: {missing}"
+
+
+def test_notebook_pages_link_to_colab(visit):
+    if source_of(visit.name).suffix != ".ipynb":
+        pytest.skip("not a notebook page")
+    hrefs = visit.page.eval_on_selector_all(
+        "a[href]", "els => els.map(e => e.href)")
+    assert colab_url(visit.name) in hrefs, hrefs
+
+
+def test_no_serious_accessibility_violations(visit):
+    page = visit.page
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async () => (await axe.run(document, "
+        "{resultTypes: ['violations']})).violations"
+        ".filter(v => ['serious', 'critical'].includes(v.impact))"
+        ".map(v => v.id + ': ' + v.help + ' -> ' + "
+        "v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))")
+    assert result == [], "\n".join(result)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_horizontal_scroll_on_a_phone(browser, site, name):
+    v = PageVisit(browser, site, name, width=390)
+    try:
+        overflow = v.page.evaluate(
+            "() => document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"{name} scrolls sideways by {overflow} px"
+    finally:
+        v.close()

@@ -1,0 +1,150 @@
+"""Build the book into _build/html, with outputs that are never stale.
+
+    python tools/build.py [extra jupyter-book arguments]
+
+What it adds to `jupyter-book build . -W -n --keep-going`:
+
+1. MathJax is copied from node_modules (installed by `npm ci`) into
+   _build/static/mathjax, which Sphinx serves from the site: no CDN.
+2. jupyter-cache decides whether to re-execute a notebook from the
+   notebook's own code only, so a change to mathlib/ alone would serve stale
+   outputs. Before building, every notebook that imports mathlib and was
+   executed against a different mathlib source hash loses its cache record,
+   so jupyter-book executes it again. After the build the hashes are stored.
+3. Widgets render as self-contained static scrubbers (MATHLIB_WIDGETS=static).
+
+The number of notebooks re-executed is printed (benchmarks/build.py reads it).
+"""
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+import notebooks  # noqa: E402
+
+CACHE = ROOT / "_build" / ".jupyter_cache"
+HASHES = ROOT / "_build" / "mathlib-hashes.json"
+USES_MATHLIB = re.compile(r"^\s*(from|import)\s+mathlib\b", re.M)
+
+
+def mathlib_hash():
+    """sha256 over the source of the mathlib package (paths and bytes)."""
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "mathlib").rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(ROOT)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def book_notebooks():
+    """Notebooks in the table of contents' folders that import mathlib."""
+    found = []
+    for path in notebooks.notebooks():
+        nb = notebooks.load(path)
+        code = "\n".join(notebooks._source(c) for c in nb.get("cells", [])
+                         if c.get("cell_type") == "code")
+        if USES_MATHLIB.search(code):
+            found.append(path)
+    return found
+
+
+def _records_by_path(cache):
+    """Map notebook path -> cache record for notebooks the cache holds."""
+    found = {}
+    for path in book_notebooks():
+        try:
+            found[path] = cache.match_cache_file(str(path))
+        except KeyError:
+            pass
+    return found
+
+
+def invalidate_stale(current):
+    """Drop cached executions made against another mathlib; return them."""
+    if not CACHE.exists():
+        return []
+    from jupyter_cache import get_cache
+
+    cache = get_cache(str(CACHE))
+    stored = json.loads(HASHES.read_text()) if HASHES.exists() else {}
+    dropped = []
+    for path, record in _records_by_path(cache).items():
+        if stored.get(str(path.relative_to(ROOT))) != current:
+            cache.remove_cache(record.pk)
+            dropped.append(path)
+    return dropped
+
+
+def record_hashes(current, executed):
+    """Remember which mathlib each notebook executed now ran against.
+
+    Notebooks not executed in this build kept their record, so their stored
+    hash already equals `current` (invalidate_stale dropped the others).
+    """
+    if not CACHE.exists():
+        return
+    from jupyter_cache import get_cache
+
+    cache = get_cache(str(CACHE))
+    stored = json.loads(HASHES.read_text()) if HASHES.exists() else {}
+    for path, record in _records_by_path(cache).items():
+        if record.pk in executed:
+            stored[str(path.relative_to(ROOT))] = current
+    HASHES.write_text(json.dumps(stored, indent=1, sort_keys=True))
+
+
+def copy_mathjax():
+    source = ROOT / "node_modules" / "mathjax" / "es5"
+    if not source.is_dir():
+        sys.exit("MathJax is missing from node_modules: run `npm ci` "
+                 "(make book does).")
+    target = ROOT / "_build" / "static" / "mathjax"
+    if not (target / "tex-chtml.js").exists():
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(source, target)
+
+
+def cached_ids():
+    if not CACHE.exists():
+        return set()
+    from jupyter_cache import get_cache
+
+    return {r.pk for r in get_cache(str(CACHE)).list_cache_records()}
+
+
+def main(extra):
+    copy_mathjax()
+    current = mathlib_hash()
+    dropped = invalidate_stale(current)
+    for path in dropped:
+        print(f"mathlib changed: re-executing {path.relative_to(ROOT)}")
+    before = cached_ids()
+    env = dict(os.environ, MATHLIB_WIDGETS="static", MPLBACKEND="Agg",
+               PYDEVD_DISABLE_FILE_VALIDATION="1")
+    jupyter_book = Path(sys.executable).with_name("jupyter-book")
+    command = [str(jupyter_book), "build", str(ROOT),
+               "-W", "-n", "--keep-going", *extra]
+    start = time.perf_counter()
+    result = subprocess.run(command, env=env, cwd=ROOT)
+    seconds = time.perf_counter() - start
+    executed = cached_ids() - before
+    record_hashes(current, executed)
+    print(f"notebooks executed: {len(executed)}; build took {seconds:.1f} s")
+    if result.returncode:
+        sys.exit(result.returncode)
+    print("\nThe book is in _build/html. Read it offline with\n"
+          "    python3 -m http.server -d _build/html 8000\n"
+          "and open http://127.0.0.1:8000/ (or open "
+          "_build/html/index.html directly).")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

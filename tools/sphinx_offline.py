@@ -1,0 +1,37 @@
+"""Sphinx extension: keep every page of the book self-contained.
+
+It also fixes two accessibility details of the generated HTML (below).
+
+Jupyter Book 1 always loads sphinx-thebe, which writes a script naming a CDN
+URL into every page (twice, on rebuilds: a console error). The book does not
+use Thebe (launch_buttons.thebe is false; Colab is the live route), so its
+scripts are removed from every page.
+"""
+
+
+def _is_thebe(script):
+    name = str(getattr(script, "filename", script) or "")
+    body = str(getattr(script, "attributes", {}).get("body", ""))
+    return "thebe" in name or "THEBE_JS_URL" in body
+
+
+def _drop_thebe(app, pagename, templatename, context, doctree):
+    scripts = context.get("script_files")
+    if scripts:
+        context["script_files"] = [s for s in scripts if not _is_thebe(s)]
+
+
+def _fix_citation_roles(app, pagename, templatename, context, doctree):
+    """Docutils marks bibliography entries role="doc-biblioentry" inside a
+    role="list"; ARIA wants list items there (axe: aria-required-children).
+    """
+    body = context.get("body")
+    if body and 'role="doc-biblioentry"' in body:
+        context["body"] = body.replace('role="doc-biblioentry"',
+                                       'role="listitem"')
+
+
+def setup(app):
+    app.connect("html-page-context", _fix_citation_roles)
+    app.connect("html-page-context", _drop_thebe, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
