@@ -7,6 +7,9 @@
 
 PYTHON ?= python3
 COLAB_PYTHON_VERSION ?= 3.12.1
+# pyenv provides Python 3.12 on this kind of machine; python3.12 elsewhere.
+COLAB_BASE_PYTHON ?= $(shell PYENV_VERSION=$(COLAB_PYTHON_VERSION) \
+    pyenv which python 2>/dev/null || command -v python3.12)
 VENV := .venv
 PY := $(VENV)/bin/python
 COLAB_VENV := .venv-colab
@@ -43,8 +46,9 @@ node_modules/.installed: package.json package-lock.json
 
 # A Colab-like environment: Python 3.12 and ipywidgets 7.7.1.
 $(COLAB_VENV)/.installed: requirements-colab.txt pyproject.toml
-	test -x $(COLAB_PY) || PYENV_VERSION=$(COLAB_PYTHON_VERSION) \
-	    pyenv exec python -m venv $(COLAB_VENV)
+	@test -n "$(COLAB_BASE_PYTHON)" || \
+	    { echo "Python 3.12 not found (pyenv or python3.12)"; exit 1; }
+	test -x $(COLAB_PY) || $(COLAB_BASE_PYTHON) -m venv $(COLAB_VENV)
 	$(COLAB_PY) -m pip install -q --upgrade pip
 	$(COLAB_PY) -m pip install -q -r requirements-colab.txt
 	$(COLAB_PY) -m pip install -q --no-deps -e .
