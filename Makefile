@@ -15,7 +15,6 @@ PY := $(VENV)/bin/python
 COLAB_VENV := .venv-colab
 COLAB_PY := $(COLAB_VENV)/bin/python
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
-export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: book test setup unit notebooks site-tests colab install-path \

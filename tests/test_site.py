@@ -72,6 +72,7 @@ class PageVisit:
         self.context = browser.new_context(
             viewport={"width": width, "height": 900})
         self.page = self.context.new_page()
+        self.page.set_default_timeout(90000)  # a shared, busy machine
         self.page.route("**/*", self._route)
         self.page.on("requestfailed", lambda r: self.failed.append(
             f"{r.url} ({r.failure})"))
@@ -82,7 +83,7 @@ class PageVisit:
         self.page.wait_for_load_state("networkidle")
         self.page.wait_for_function(
             "() => window.MathJax && MathJax.startup && "
-            "MathJax.startup.promise", timeout=20000)
+            "MathJax.startup.promise", timeout=90000)
         self.page.evaluate("() => MathJax.startup.promise")
 
     def _route(self, route):
@@ -106,8 +107,9 @@ class PageVisit:
         self.context.close()
 
 
-@pytest.fixture(params=PAGES)
+@pytest.fixture(scope="module", params=PAGES)
 def visit(request, browser, site):
+    """One visit per page, shared by the checks below (module scope)."""
     v = PageVisit(browser, site, request.param)
     v.name = request.param
     yield v

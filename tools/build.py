@@ -127,8 +127,11 @@ def main(extra):
     for path in dropped:
         print(f"mathlib changed: re-executing {path.relative_to(ROOT)}")
     before = cached_ids()
-    env = dict(os.environ, MATHLIB_WIDGETS="static", MPLBACKEND="Agg",
+    env = dict(os.environ, MATHLIB_WIDGETS="static",
                PYDEVD_DISABLE_FILE_VALIDATION="1")
+    # Kernels must pick matplotlib's inline backend: an inherited
+    # MPLBACKEND=Agg would silently drop every figure from the book.
+    env.pop("MPLBACKEND", None)
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     command = [str(jupyter_book), "build", str(ROOT),
                "-W", "-n", "--keep-going", *extra]

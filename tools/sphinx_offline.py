@@ -1,6 +1,6 @@
 """Sphinx extension: keep every page of the book self-contained.
 
-It also fixes two accessibility details of the generated HTML (below).
+It also fixes three accessibility details of the generated HTML (below).
 
 Jupyter Book 1 always loads sphinx-thebe, which writes a script naming a CDN
 URL into every page (twice, on rebuilds: a console error). The book does not
@@ -31,7 +31,20 @@ def _fix_citation_roles(app, pagename, templatename, context, doctree):
                                        'role="listitem"')
 
 
+def _fix_toggle_names(app, pagename, templatename, context, doctree):
+    """myst-nb's hidden-cell toggles carry aria-label="Toggle hidden
+    content" while their visible text is "Show code cell content"; the name
+    must contain the visible text (axe: label-content-name-mismatch), so the
+    label goes and the visible text names the control.
+    """
+    body = context.get("body")
+    if body and 'aria-label="Toggle hidden content"' in body:
+        context["body"] = body.replace(
+            ' aria-label="Toggle hidden content"', "")
+
+
 def setup(app):
+    app.connect("html-page-context", _fix_toggle_names)
     app.connect("html-page-context", _fix_citation_roles)
     app.connect("html-page-context", _drop_thebe, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
