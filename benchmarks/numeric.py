@@ -86,37 +86,50 @@ def scipy_call(case):
 
 # ---------------------------------------------------------------- measuring
 
-def measure(call, exact, repeats):
-    """(relative error, median seconds per call), or (message, None)."""
+def _first_call(call, exact):
+    """(relative error or 'raises ...', calls per timing sample or 0)."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            t0 = time.perf_counter()
-            est = call()
-            once = time.perf_counter() - t0
-            err = relative_error(est, exact)
-            number = max(1, int(0.003 / max(once, 1e-7)))
-            samples = []
-            for _ in range(repeats):
+        t0 = time.perf_counter()
+        est = call()
+        once = time.perf_counter() - t0
+        return relative_error(est, exact), max(1, int(0.003 / max(once,
+                                                                 1e-7)))
+    except Exception as exc:                        # noqa: BLE001
+        return f"raises {type(exc).__name__}", 0
+
+
+def measure_row(calls, exact, repeats):
+    """{name: (error, median seconds per call)} for the contenders of one
+    row. The timing samples are interleaved (round robin), so that a load
+    spike on the machine hits all contenders alike."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        first = {k: _first_call(c, exact) for k, c in calls.items()}
+        samples = {k: [] for k in calls}
+        for _ in range(repeats):
+            for k, call in calls.items():
+                number = first[k][1]
+                if not number:
+                    continue
                 t0 = time.perf_counter()
                 for _ in range(number):
                     call()
-                samples.append((time.perf_counter() - t0) / number)
-    except Exception as exc:                        # noqa: BLE001
-        return f"raises {type(exc).__name__}", None
-    return err, statistics.median(samples)
+                samples[k].append((time.perf_counter() - t0) / number)
+    return {k: (first[k][0], statistics.median(samples[k])
+                if samples[k] else None) for k in calls}
 
 
 def run(cases, repeats):
     rows = []
     for case in cases:
-        row = {"case": case}
-        for m in METHODS:
-            row[m] = measure(mathlib_call(case, m), case.exact, repeats)
-        row["numdifftools"] = (measure(numdifftools_call(case), case.exact,
-                                       repeats) if nd else ("n/a", None))
-        row["scipy"] = (measure(scipy_call(case), case.exact, repeats)
-                        if sd else ("n/a", None))
+        calls = {m: mathlib_call(case, m) for m in METHODS}
+        if nd:
+            calls["numdifftools"] = numdifftools_call(case)
+        if sd:
+            calls["scipy"] = scipy_call(case)
+        row = {"numdifftools": ("n/a", None), "scipy": ("n/a", None)}
+        row.update(measure_row(calls, case.exact, repeats))
+        row["case"] = case
         rows.append(row)
         print(".", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)

@@ -26,10 +26,11 @@ flag from the caller: ``f`` raising on complex input (``math.exp``,
 ``np.logaddexp``), returning real values for complex input (``np.abs``,
 ``slogdet`` drop the imaginary part), or disagreeing with a cheap real
 screen (central differences along one mixed direction at steps t and 2t,
-4 evaluations; the tolerance is the screen's own truncation and rounding
-bound; a kink within t, ``np.sign`` or ``np.where`` on a partly dropped
-imaginary part show up as an O(1) gap or as one-sided slopes that do not
-converge) sends the computation to a real fallback: an eighth-order
+4 evaluations, with a tolerance from the screen's own truncation and
+rounding bound: ``np.sign``, a partly dropped imaginary part such as
+``x + abs(x)``, or a kink within t show up as an O(1) gap or as one-sided
+slopes that do not converge) sends the computation to a real fallback:
+an eighth-order
 central stencil (the Richardson extrapolation of D(h), ..., D(4h), with
 an error estimate), and where that estimate is not convincing, Ridders'
 method (halve h until successive extrapolations agree). Only on that path
@@ -40,12 +41,12 @@ step below its distance. ``np.maximum``, ``x * (x > 0)`` and ``np.where``
 are complex-safe away from their kinks and keep the fast path.
 
 Hessians use the *45-degree complex step*: with ``w = exp(i pi / 4)``,
-``Im(f(x + w d u) + f(x - w d u)) / d^2 = u^T H u - d^4 u^6 f / 360 + ...``
-(``w^2 = i`` and ``w^4 = -1``, so the gradient term, the d^2 error term
-and the subtraction of f(x) all disappear), for u = e_j and e_j + e_k;
-Richardson extrapolation in d^4 (steps 2**-3, 2**-4, ... times
-max(1, |x|)) gives ~1e-14 in two or three levels, n(n+1) complex
-evaluations each. A real second-difference screen guards it, and
+``Im(f(x + w d u) + f(x - w d u)) / d^2 = u^T H u - d^4 f^(6)[u] / 360``
+``+ O(d^8)`` (``w^2 = i``, ``w^4 = -1``: the gradient term, the d^2 error
+term and the subtraction of f(x) all disappear), for u = e_j and
+e_j + e_k; Richardson extrapolation in d^4 (steps 2**-3, 2**-4, ... times
+max(1, |x|)) gives ~1e-14 in three levels (two for polynomials), n(n+1)
+complex evaluations each. A real second-difference screen guards it, and
 non-complex-safe f get Richardson-extrapolated real second differences
 (~1e-11). Steps are powers of two scaled by max(1, |x_i|), so that
 ``x + h`` is exact and large arguments work.
@@ -80,10 +81,8 @@ _L6 = np.array([3 / 2, -3 / 5, 1 / 10])            # ... and sixth-order
 _H0_FIRST = 2.0 ** -5       # first step of the real Richardson tables
 _H0_SECOND = 2.0 ** -3      # ... of the real Hessian tables
 _H0_COMPLEX_HESSIAN = 2.0 ** -3   # ... of the 45-degree complex ones
-_RATIO_COMPLEX_HESSIAN = 2
-_RTOL_COMPLEX_HESSIAN = 1e-8
 _MAX_LEVELS = 30            # step halvings before giving up
-_BATCH = 2 ** 18             # largest batch of points built at once
+_BATCH = 2 ** 18            # largest batch of points built at once
 _MAX_SHRINK = 20            # divisions by 4 looking for finite values
 _SAFE = 2.0                 # Ridders: stop once the error grows this much
 _GOLDEN = (5 ** 0.5 - 1) / 2
@@ -573,8 +572,11 @@ class _Directions:
         (N, n) array, or a generator when that would be large."""
         if rows is None and self.V is not None:
             return x + steps[:, None] * self.V
-        if rows is None and self.all and self.n <= 64:
-            return x + np.diag(steps)
+        if rows is None and self.all and self.n ** 2 <= _BATCH:
+            Z = np.empty((self.n, self.n), steps.dtype)
+            Z[:] = x
+            Z.flat[::self.n + 1] += steps           # x + diag(steps)
+            return Z
         if rows is None:
             rows = np.arange(self.k)
         else:
@@ -1046,36 +1048,45 @@ def _quadratic_forms(pairs, d, use_complex):
 def _hessian_extrapolated(F, use_complex):
     """Ridders' extrapolation of the quadratic forms as d -> 0.
 
-    Complex: steps 2**-3, 2**-5, ... (times s), error series in d**4, so
-    two levels usually suffice; if the first two levels agree to rounding
-    (f is a polynomial of degree < 6) the larger step is kept, as it has
-    less rounding. Real: steps 2**-4, 2**-5, ..., series in d**2."""
+    Complex: steps 2**-3, 2**-4, ... (times s), error series in d**4,
+    usually three levels; if the first two levels agree to rounding (f is
+    a polynomial of degree < 6) the larger step is kept, as it has less
+    rounding. Real: the same with a series in d**2. When the first two
+    levels differ by more than 1%, d is far too large for f (e.g. lse at
+    x = 100, where s = 128): the table restarts at a 16 times smaller d."""
     pairs = _Pairs(F, F.s)
-    if use_complex:
-        d, r = _H0_COMPLEX_HESSIAN, _RATIO_COMPLEX_HESSIAN
-        table = _Sequence(4, r, 3, _RTOL_COMPLEX_HESSIAN)
-    else:
-        d, r, table = _H0_SECOND, 2, _Sequence(2, 2, 3, 4 * _EPS)
-    for _ in range(_MAX_SHRINK):
-        Q, noise = _quadratic_forms(pairs, d, use_complex)
-        if np.isfinite(Q).all():
-            break
-        d /= 4
-    else:
-        if use_complex:
-            raise _NotComplexSafe("f is not finite at complex points")
-        raise ValueError(f"f is not finite at points x + d*u for any "
-                         f"d >= {d:.3g} (u = e[j] + e[k], scaled)")
+    p, d = (4, _H0_COMPLEX_HESSIAN) if use_complex else (2, _H0_SECOND)
+    new_table = functools.partial(_Sequence, p, 2, 3, 1e-8 if use_complex
+                                  else 4 * _EPS)
+    table, Q, noise, d = new_table(), *_finite_forms(pairs, d, use_complex)
     first = Q
     for _ in range(_MAX_LEVELS):
         if table.add(Q, noise):
             break
-        d /= r
+        if table.levels == 2 and table.err > 1e-2 * _norm(table.best):
+            table, first, d = new_table(), None, d / 16
+        else:
+            d /= 2
         Q, noise = _quadratic_forms(pairs, d, use_complex)
+        first = Q if first is None else first
     best = table.best
     if use_complex and table.levels == 2 and _norm(Q - first) <= noise:
         best = first
     return pairs.hessian(best)
+
+
+def _finite_forms(pairs, d, use_complex):
+    """The quadratic forms at the first step d (divided by 4 until they
+    are finite): (Q, noise, d)."""
+    for _ in range(_MAX_SHRINK):
+        Q, noise = _quadratic_forms(pairs, d, use_complex)
+        if np.isfinite(Q).all():
+            return Q, noise, d
+        d /= 4
+    if use_complex:
+        raise _NotComplexSafe("f is not finite at complex points")
+    raise ValueError(f"f is not finite at points x + d*u for any d >= "
+                     f"{d:.3g} (u = e[j] + e[k], scaled)")
 
 
 def _screen_hessian(F, H):
