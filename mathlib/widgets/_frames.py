@@ -63,7 +63,7 @@ def encode_compact(rgb, kind):
     img = Image.fromarray(np.ascontiguousarray(rgb[..., :3]))
     buf = io.BytesIO()
     if kind == "png8":
-        img = img.quantize(256, method=Image.Quantize.MEDIANCUT,
+        img = img.quantize(256, method=Image.Quantize.FASTOCTREE,
                            dither=Image.Dither.NONE)
         img.save(buf, format="PNG", optimize=True)
         return buf.getvalue(), "image/png"

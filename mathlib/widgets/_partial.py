@@ -49,6 +49,7 @@ class PartialSlice(Widget):
         self.zlim = S.finite_range(self._Z, "f")
         self._t = {"x": np.linspace(*xlim, 161), "y": np.linspace(*ylim, 161)}
         self.slope = self.value = None
+        self._cache = (None, None)
         self._start(dict(x0=x0, y0=y0, axis=axis))
 
     def main_param(self, params=None):
@@ -85,24 +86,39 @@ class PartialSlice(Widget):
         fig.text(0.02, 0.93, "surface z = f(x, y)", fontsize=9)
 
         ax = fig.add_axes([0.585, 0.15, 0.395, 0.70])
-        ax.set_ylim(*S.pad(*self.zlim))
         ax.grid(True, color="#e4e4e4", lw=0.6)
         self._curve, = ax.plot([], [], color=S.VERMILLION, lw=2,
                                label="slice")
         self._tan, = ax.plot([], [], color=S.BLACK, lw=1.4, ls="--",
                              label="tangent")
         self._pt, = ax.plot([], [], "o", color=S.BLACK, ms=5)
-        ax.legend(handles=[self._curve, self._tan], loc="lower right",
-                  frameon=False)
         self._moving(self._curve, self._tan, self._pt)
         self._title = self._axes_title(ax)
         self._ax = ax
 
+    def _slice(self, params):
+        """(t, points, f on the slice), cached while the slice stays put."""
+        axis = params["axis"]
+        fixed = params["y0"] if axis == "x" else params["x0"]
+        if self._cache[0] != (axis, fixed):
+            t = self._t[axis]
+            other = np.full_like(t, fixed)
+            pts = np.stack([t, other] if axis == "x" else [other, t])
+            self._cache = ((axis, fixed), (t, pts, self.function.grid(pts)))
+        return self._cache[1]
+
     def _background_key(self, params):
-        return params["axis"]
+        """The axis, and round y-limits that fit the current slice: moving
+        the point along the slice keeps the same background."""
+        zs = self._slice(params)[2]
+        zs = zs[np.isfinite(zs)]
+        lo, hi = (zs.min(), zs.max()) if zs.size else self.zlim
+        lo, hi = S.nice_bounds(*S.pad(lo, hi, 0.1), n=8)
+        return params["axis"], lo, hi
 
     def _set_background(self, params):
         ax = self._ax
+        ax.set_ylim(*self._background_key(params)[1:])
         if params["axis"] == "x":
             ax.set_xlim(*self.xlim)
             ax.set_xlabel("x")
@@ -118,10 +134,7 @@ class PartialSlice(Widget):
         p = np.array([x0, y0])
         z0 = self.function.value(p)
         slope = self.function.partial(p, i)
-        t = self._t[axis]
-        fixed = np.full_like(t, p[1 - i])
-        xs, ys = (t, fixed) if i == 0 else (fixed, t)
-        zs = self.function.grid(np.stack([xs, ys]))
+        t, (xs, ys), zs = self._slice(params)
         t0 = p[i]
         # tangent: a short segment, cut where it would leave the z-range
         d = 0.22 * (t[-1] - t[0])
