@@ -81,10 +81,13 @@ class PageVisit:
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.goto(f"{site}/{name}.html", wait_until="load")
         self.page.wait_for_load_state("networkidle")
-        self.page.wait_for_function(
-            "() => window.MathJax && MathJax.startup && "
-            "MathJax.startup.promise", timeout=90000)
-        self.page.evaluate("() => MathJax.startup.promise")
+        self.has_mathjax = self.page.locator(
+            "script[src*='mathjax/tex-chtml']").count() > 0
+        if self.has_mathjax:
+            self.page.wait_for_function(
+                "() => window.MathJax && MathJax.startup && "
+                "MathJax.startup.promise", timeout=90000)
+            self.page.evaluate("() => MathJax.startup.promise")
 
     def _route(self, route):
         parts = urlsplit(route.request.url)
@@ -127,6 +130,7 @@ def test_math_is_typeset(visit):
     raw = RAW_MATH.findall(page.evaluate(FIND_RAW_MATH))
     assert raw == [], f"untypeset TeX on {visit.name}: {raw[:5]}"
     if "$" in source_of(visit.name).read_text(encoding="utf-8"):
+        assert visit.has_mathjax, "the source has math but no MathJax"
         count = page.locator("mjx-container").count()
         assert count > 0, "the source has math but MathJax typeset none"
     errors = page.locator("mjx-merror").count()
@@ -167,5 +171,54 @@ def test_no_horizontal_scroll_on_a_phone(browser, site, name):
         overflow = v.page.evaluate(
             "() => document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, f"{name} scrolls sideways by {overflow} px"
+    finally:
+        v.close()
+
+
+def scrubber_pages():
+    """Pages of the toc whose notebook shows a mathlib widget."""
+    found = []
+    for name in PAGES:
+        source = source_of(name)
+        if source.suffix == ".ipynb" and "mathlib.widgets" in \
+                source.read_text(encoding="utf-8"):
+            found.append(name)
+    return found
+
+
+def test_some_page_has_a_static_widget():
+    assert scrubber_pages(), "no page in the toc shows a widget"
+
+
+@pytest.mark.parametrize("name", scrubber_pages())
+def test_static_widgets_respond(browser, site, name):
+    """Drag, step and key through every scrubber: the picture changes."""
+    v = PageVisit(browser, site, name)
+    try:
+        page = v.page
+        scrubbers = page.locator(".mlw-scrubber")
+        assert scrubbers.count() > 0, f"{name}: no static scrubber rendered"
+        for k in range(scrubbers.count()):
+            box = scrubbers.nth(k)
+            image = box.locator("img")
+            state = lambda: (image.get_attribute("src"),  # noqa: E731
+                             image.get_attribute("alt"))
+            first = state()
+            assert first[1].strip(), "scrubber image without alt text"
+            slider = box.locator("input[type=range]")
+            assert box.locator(f"label[for='{slider.get_attribute('id')}']"
+                               ).count() == 1, "range input without label"
+            slider.fill("0")  # as a drag to the left end does
+            at_start = state()
+            assert at_start[0] != first[0] or slider.input_value() == \
+                slider.get_attribute("value"), "dragging changed nothing"
+            box.get_by_role("button", name="Next frame").click()
+            stepped = state()
+            assert stepped[0] != at_start[0], "Next frame changed nothing"
+            assert stepped[1] != at_start[1], "alt text did not follow"
+            slider.focus()
+            page.keyboard.press("End")
+            assert state()[0] != stepped[0], "keyboard did not move it"
+        assert v.errors == [], v.errors
     finally:
         v.close()
