@@ -84,3 +84,16 @@ def test_mathlib_hash_follows_the_source():
     first = build.mathlib_hash()
     assert first == build.mathlib_hash()
     assert len(first) == 64
+
+
+def test_sphinx_rereads_the_documents_build_names(monkeypatch):
+    import types
+
+    import sphinx_offline
+
+    env = types.SimpleNamespace(found_docs={"book/a", "book/b"})
+    monkeypatch.setenv("BOOK_REREAD", "book/a,book/gone")
+    assert sphinx_offline._reread_stale(None, env, set(), set(), set()) \
+        == ["book/a"]
+    monkeypatch.setenv("BOOK_REREAD", "")
+    assert sphinx_offline._reread_stale(None, env, set(), set(), set()) == []

@@ -10,6 +10,7 @@ What it adds to `jupyter-book build . -W -n --keep-going`:
    notebook's own code only, so a change to mathlib/ alone would serve stale
    outputs. Before building, every notebook that imports mathlib and was
    executed against a different mathlib source hash loses its cache record,
+   and Sphinx is told to re-read it (BOOK_REREAD, see sphinx_offline.py),
    so jupyter-book executes it again. After the build the hashes are stored.
 3. Widgets render as self-contained static scrubbers (MATHLIB_WIDGETS=static).
 
@@ -127,8 +128,10 @@ def main(extra):
     for path in dropped:
         print(f"mathlib changed: re-executing {path.relative_to(ROOT)}")
     before = cached_ids()
+    reread = [str(p.relative_to(ROOT).with_suffix("")) for p in dropped]
     env = dict(os.environ, MATHLIB_WIDGETS="static",
-               PYDEVD_DISABLE_FILE_VALIDATION="1")
+               PYDEVD_DISABLE_FILE_VALIDATION="1",
+               BOOK_REREAD=",".join(reread))
     # Kernels must pick matplotlib's inline backend: an inherited
     # MPLBACKEND=Agg would silently drop every figure from the book.
     env.pop("MPLBACKEND", None)

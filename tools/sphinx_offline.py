@@ -1,12 +1,15 @@
-"""Sphinx extension: keep every page of the book self-contained.
+"""Sphinx extension for the book's build (listed in _config.yml).
 
-It also fixes three accessibility details of the generated HTML (below).
-
-Jupyter Book 1 always loads sphinx-thebe, which writes a script naming a CDN
-URL into every page (twice, on rebuilds: a console error). The book does not
-use Thebe (launch_buttons.thebe is false; Colab is the live route), so its
-scripts are removed from every page.
+1. Self-contained pages: Jupyter Book 1 always loads sphinx-thebe, which
+   writes a script naming a CDN URL into every page (twice on rebuilds: a
+   console error). The book does not use Thebe (launch_buttons.thebe is
+   false; Colab is the live route), so its scripts are removed.
+2. Fresh outputs: documents named by tools/build.py in BOOK_REREAD (their
+   cached execution was made against an older mathlib) are re-read, so
+   they are executed again.
+3. Accessibility fixes of the generated HTML (each function says which).
 """
+import os
 
 
 def _is_thebe(script):
@@ -43,7 +46,19 @@ def _fix_toggle_names(app, pagename, templatename, context, doctree):
             ' aria-label="Toggle hidden content"', "")
 
 
+def _reread_stale(app, env, added, changed, removed):
+    """Re-read the documents tools/build.py names in BOOK_REREAD.
+
+    Sphinx re-reads a document only when its source file changed, so a
+    notebook whose cached execution was dropped (mathlib changed) would keep
+    its old page. tools/build.py lists those documents here.
+    """
+    names = os.environ.get("BOOK_REREAD", "").split(",")
+    return [n for n in names if n and n in env.found_docs]
+
+
 def setup(app):
+    app.connect("env-get-outdated", _reread_stale)
     app.connect("html-page-context", _fix_toggle_names)
     app.connect("html-page-context", _fix_citation_roles)
     app.connect("html-page-context", _drop_thebe, priority=900)
