@@ -84,12 +84,16 @@ class LimitTable:
         return "\n".join(lines)
 
     def _repr_html_(self):
+        td = ('<td style="padding:2px 12px;text-align:right;'
+              'font-family:monospace">')
         cells = "".join(
-            f"<tr><td>{_fmt(h)}</td><td>{_fmt(lo)}</td><td>{_fmt(hi)}</td>"
+            f"<tr>{td}{_fmt(h)}</td>{td}{_fmt(lo)}</td>{td}{_fmt(hi)}</td>"
             "</tr>" for h, lo, hi in self.rows())
-        return (f"<table><caption>x &rarr; {_fmt(self.c)}</caption>"
-                "<tr><th>h</th><th>f(c &minus; h)</th><th>f(c + h)</th></tr>"
-                f"{cells}</table>")
+        th = '<th style="padding:2px 12px;text-align:right">'
+        return (f"<table><caption>f(c &minus; h) and f(c + h) as h &rarr; 0,"
+                f" with c = {_fmt(self.c)}</caption>"
+                f"<tr>{th}h</th>{th}f(c &minus; h)</th>{th}f(c + h)</th>"
+                f"</tr>{cells}</table>")
 
 
 def limit_table(f, c, n=6, steps=None):

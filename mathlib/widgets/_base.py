@@ -381,8 +381,14 @@ class Widget:
         saved = dict(self.params)
         out = []
         self._quiet = True
+        values = p.sweep(self.frames)
+        if p.options is None and saved[main] not in values:
+            # The scrubber opens on the value the reader asked for, exactly:
+            # it replaces the nearest grid value (the order is kept).
+            k = int(np.argmin(np.abs(np.asarray(values) - saved[main])))
+            values[k] = saved[main]
         try:
-            for v in p.sweep(self.frames):
+            for v in values:
                 self.update(**{main: v})
                 out.append((v, self._rgba[..., :3].copy(), self.alt,
                             p.text(v)))
