@@ -815,12 +815,12 @@ register(Rule(
     _batch_loss, lambda X, W, b, G: G.sum(axis=0), "b", _BATCH_G,
     domain="G is the upstream gradient dL/dY (any N x m matrix)"))
 
-# softmax and cross-entropy
+# softmax and cross-entropy (derived in chapter 8, the toolbox)
 _S = r",\ \mathbf{s} = \operatorname{softmax}(\mathbf{x})"
 _XENT = r"\left(-\sum_{i} y_i \log s_i\right)"
 _same_both("softmax", "Softmax",
            _eq(_s, _x, r"\operatorname{diag}(\mathbf{s}) - "
-               r"\mathbf{s}\mathbf{s}^{\top}", _NN) + _S, 6, _softmax,
+               r"\mathbf{s}\mathbf{s}^{\top}", _NN) + _S, 8, _softmax,
            lambda x: _diag(_softmax(x)) - np.outer(_softmax(x),
                                                    _softmax(x)),
            "x", _vec("x"))
@@ -829,7 +829,7 @@ register(Rule(
     _eq(r"\log \mathbf{s}", _x, r"I - \mathbf{1}\mathbf{s}^{\top}", _NN)
     + _S,
     _eq(r"\log \mathbf{s}", _x, r"I - \mathbf{s}\mathbf{1}^{\top}", _NN)
-    + _S, 6, _log_softmax,
+    + _S, 8, _log_softmax,
     lambda x: np.eye(len(x)) - np.outer(np.ones(len(x)), _softmax(x)),
     "x", _vec("x")))
 
@@ -843,7 +843,7 @@ def _one_hot_sample(rng, d):
 register(Rule(
     "softmax-cross-entropy", "Cross-entropy of softmax, by the logits",
     _eq(_XENT, _x, r"(\mathbf{s} - \mathbf{y})^{\top}", _1N) + _S,
-    _eq(_XENT, _x, r"\mathbf{s} - \mathbf{y}", _N1) + _S, 6,
+    _eq(_XENT, _x, r"\mathbf{s} - \mathbf{y}", _N1) + _S, 8,
     lambda x, y: -np.sum(y * _log_softmax(x)),
     lambda x, y: _softmax(x) - y, "x", _vec("x", "y"), _one_hot_sample,
     "y one-hot (true whenever the y_i sum to 1)"))
