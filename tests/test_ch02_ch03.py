@@ -4,7 +4,8 @@ The chapters verify each derivative next to the claim, at a point or two.
 These tests check the same statements over random sizes, points and
 directions (fixed seeds): the linear approximation's quadratic error, the
 matrix gradients, D_v f = grad f . v, the steepest-ascent bound, the 2/L
-step-size threshold of gradient descent and the quartic's critical points.
+step-size threshold of gradient descent (with the eigen-decomposition
+behind it) and the quartic's critical points.
 """
 import numpy as np
 import pytest
@@ -71,6 +72,21 @@ def test_transposed_matrix_gradient_is_diagnosed():
                           X).diagnosis == "transpose"
 
 
+def test_diagnoses_of_the_three_softmax_mistakes():
+    # chapter 2, section 5: sign and shape are named; swapped entries are
+    # "pointwise", and the message numbers entries from 0
+    def lse(p):
+        return np.log(np.sum(np.exp(p)))
+
+    p0 = np.array([0.3, -0.2])
+    sign = check_gradient(lse, lambda p: -softmax(p), p0)
+    swapped = check_gradient(lse, lambda p: softmax(p)[::-1], p0)
+    row = check_gradient(lse, lambda p: softmax(p).reshape(1, 2), p0)
+    assert (sign.diagnosis, swapped.diagnosis, row.diagnosis) == \
+        ("sign", "pointwise", "shape")
+    assert "entry [0] (and 1 other entry)" in str(swapped)
+
+
 def test_the_erratum_is_caught_and_the_fix_passes():
     # chapter 2, section 5: grad(2x + y^8) = [2, 8y^7]
     def g(p):
@@ -130,6 +146,26 @@ def test_gradient_descent_diverges_exactly_above_two_over_L(seed):
     assert final_norm(1.02 * 2 / L) > 1e6
 
 
+@pytest.mark.parametrize("seed", SEEDS)
+def test_eigencomponents_shrink_by_one_minus_eta_lambda(seed):
+    # chapter 3, section 5: q_i^T A = lambda_i q_i^T, so one step maps
+    # c_i to (1 - eta lambda_i) c_i; x^T A x = sum lambda_i c_i^2; the
+    # Hessian of x^T A x / 2 is A
+    rng = np.random.default_rng(seed)
+    M = rng.standard_normal((5, 5))
+    A = M @ M.T + 0.1 * np.eye(5)
+    lam, Q = np.linalg.eigh(A)
+    x, eta = rng.standard_normal(5), rng.uniform(0.01, 0.5)
+    c = Q.T @ x
+    np.testing.assert_allclose(Q.T @ A, lam[:, None] * Q.T, atol=1e-12)
+    np.testing.assert_allclose(Q.T @ (x - eta * A @ x),
+                               (1 - eta * lam) * c, atol=1e-12)
+    assert x @ A @ x == pytest.approx(lam @ c**2)
+    assert np.all(lam > 0) and x @ A @ x > 0
+    np.testing.assert_allclose(
+        numeric.hessian(lambda u: u @ A @ u / 2, x), A, atol=1e-7)
+
+
 def test_quartic_critical_points():
     # chapter 3, section 6: 3x^4 - 4x^3 - 12x^2
     x = sp.symbols("x")
@@ -139,3 +175,9 @@ def test_quartic_critical_points():
     f2 = sp.diff(f, x, 2)
     assert [f2.subs(x, c) for c in (-1, 0, 2)] == [36, -24, 72]
     assert [f.subs(x, c) for c in (-1, 0, 2)] == [-5, 0, -32]
+    # the step 0.005 of the figure: 2 / 0.005 = 400 exceeds f'' on [-2, 3]
+    grid = np.linspace(-2, 3, 501)
+    largest = max(float(f2.subs(x, s)) for s in (-2, 3))
+    assert largest == 228
+    assert np.max(36 * grid**2 - 24 * grid - 24) == pytest.approx(228)
+    assert sp.expand(f2) == 36 * x**2 - 24 * x - 24
