@@ -39,7 +39,7 @@ class LinearMap(Widget):
                 or not 2 <= lines <= 21:
             raise ValueError(f"lines must be an int in [2, 21], got "
                              f"{lines!r}")
-        super().__init__([Param("radius", "radius r", lo, hi, fmt=".3g",
+        super().__init__([Param("radius", "radius \u03c1", lo, hi, fmt=".3g",
                                 log=True)], mode, frames)
         self.function = Function(F, 2, (2,), "F", variables)
         a = self.point
@@ -93,7 +93,7 @@ class LinearMap(Widget):
         ax.set_xlabel("u\u2081")
         ax.set_ylabel("u\u2082", labelpad=1)
         a = self.point
-        ax.set_title(f"x = a + r u,  a = ({a[0]:.3g}, {a[1]:.3g})",
+        ax.set_title(f"x = a + \u03c1 u,  a = ({a[0]:.3g}, {a[1]:.3g})",
                      loc="left")
 
         ax = fig.add_axes([0.365, 0.14, 0.27, 0.70])
@@ -108,8 +108,8 @@ class LinearMap(Widget):
         ax.set_xlim(mid[0] - half, mid[0] + half)
         ax.set_ylim(mid[1] - half, mid[1] + half)
         ax.set_aspect("equal", adjustable="box")
-        ax.set_xlabel("(F\u2081(x) \u2212 F\u2081(a)) / r")
-        ax.set_ylabel("(F\u2082(x) \u2212 F\u2082(a)) / r", labelpad=1)
+        ax.set_xlabel("(F\u2081(x) \u2212 F\u2081(a)) / \u03c1")
+        ax.set_ylabel("(F\u2082(x) \u2212 F\u2082(a)) / \u03c1", labelpad=1)
         ax.set_title("F (solid) and J u (dashed)", loc="left")
 
         ax = fig.add_axes([0.75, 0.14, 0.23, 0.70])
@@ -121,8 +121,8 @@ class LinearMap(Widget):
         if ok.any():
             e = self._err[ok]
             ax.set_ylim(e.min() / 3, e.max() * 3)
-        ax.set_xlabel("radius r")
-        ax.set_ylabel("max distance / r", labelpad=1)
+        ax.set_xlabel("radius \u03c1")
+        ax.set_ylabel("max distance / \u03c1", labelpad=1)
         ax.grid(True, color="#e4e4e4", lw=0.6)
         self._dot, = ax.plot([], [], "o", color=S.VERMILLION, ms=7)
         self._moving(self._dot)
@@ -137,11 +137,11 @@ class LinearMap(Widget):
         err = float(np.nanmax(np.hypot(*(M - self._JU))))
         self._img.set_segments(list(self._segments(M)))
         self._dot.set_data([r], [err])
-        self._title.text = f"distance / r = {err:.2g}"
+        self._title.text = f"distance / \u03c1 = {err:.2g}"
         self.error = err
-        return (f"Radius r = {r:.3g}: the grid around a, mapped by F and "
+        return (f"Radius rho = {r:.3g}: the grid around a, mapped by F and "
                 f"rescaled by 1/r, differs from its image under the "
-                f"Jacobian by at most {err:.2g} (relative to r)")
+                f"Jacobian by at most {err:.2g} (relative to rho)")
 
 
 def linear_map(F=None, point=None, radius=0.5, radius_range=(0.01, 1.0),
@@ -167,7 +167,7 @@ def linear_map(F=None, point=None, radius=0.5, radius_range=(0.01, 1.0),
     point : (float, float), optional
         The point a (default (1, pi/4) for the default F, else (1, 0.5)).
     radius : float
-        The neighbourhood radius r (log slider).
+        The neighbourhood radius rho (log slider).
     radius_range : (float, float)
         Range of the radius slider.
     lines : int
