@@ -18,7 +18,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: book test setup unit notebooks site-tests colab install-path \
-        bench bench-build bench-numeric bench-widgets sync-setup strip \
+        bench bench-build bench-numeric bench-widgets bench-grading sync-setup strip \
         serve clean
 
 book: setup
@@ -74,7 +74,7 @@ notebooks: setup
 site-tests: /usr/bin/chromium
 	$(PY) -m pytest -q -m browser tests/test_site.py
 
-bench: bench-build bench-numeric bench-widgets
+bench: bench-build bench-numeric bench-widgets bench-grading
 
 bench-build: setup
 	$(PY) benchmarks/build.py
@@ -84,6 +84,9 @@ bench-numeric: setup
 
 bench-widgets: setup
 	$(PY) benchmarks/widgets.py
+
+bench-grading: setup
+	$(PY) benchmarks/grading.py
 
 sync-setup: setup
 	$(PY) tools/notebooks.py sync

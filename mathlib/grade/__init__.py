@@ -1,0 +1,72 @@
+"""Grade problem-set notebooks: ``python -m mathlib.grade``.
+
+Introduced with the problem sets (``exercises/``, chapters 1 to 3)::
+
+    python -m mathlib.grade ASSIGNMENT.ipynb SUBMISSION.ipynb... --out DIR
+        [--timeout 120] [--cell-timeout S] [-j N] [--seed N] [--quiet]
+    python -m mathlib.grade --gradescope ASSIGNMENT.ipynb
+
+ASSIGNMENT is the problem-set notebook as handed out (or a key such as
+``ch02``); SUBMISSION may also be a directory of notebooks. Output in
+DIR: ``grades.csv``, ``summary.csv`` (also printed), and per submission
+``<name>.json`` and ``<name>.results.json`` (Gradescope's format). With
+``--gradescope``, the notebook in ``/autograder/submission`` is graded
+into ``/autograder/results/results.json``. Exit status 0 when the batch
+was graded (whatever the grades), 2 on misuse.
+
+Design: why nothing a student does can change a grade
+----------------------------------------------------
+* The questions come from the ASSIGNMENT (its ``check`` calls and cell
+  metadata) and the answer variables from the registry of
+  ``mathlib.exercises``: never from the submission. Deleting or editing
+  check cells changes nothing; cells that only call ``check`` are not
+  even run, and printed "correct" messages are never read.
+* Each submission runs in its own process tree: a runner (``python -I``,
+  its source read when the grader started), started in a new session,
+  starts a fresh kernel whose parent it is, in a fresh temporary
+  directory holding only a copy of the notebook (not DIR, no grader
+  input). ``os.kill(os.getppid(), 9)`` in the notebook kills the runner:
+  the grader sees it die and grades that submission as "crashed". The
+  kernel's connection file is deleted once the kernel has started, so
+  other kernels cannot connect to it.
+* Cells run one by one, each with a time limit (``--cell-timeout``,
+  default a quarter of ``--timeout``): an error, ``input()`` (stdin is
+  disabled), or an interrupted endless loop is recorded and the next
+  cell runs. A cell that kills the kernel (``os._exit``) or cannot be
+  interrupted is skipped and the notebook re-run without it. Output is
+  counted and dropped, never stored (a flood cannot fill memory). The
+  whole run has ``--timeout`` seconds (plus short limits to extract the
+  answers); after that, and after every run, the grader kills the
+  runner's process group and every process carrying the run's random
+  token in its environment (the kernel and anything it started).
+* After the student's cells, one extraction cell per answer runs
+  ``mathlib/exercises/_wire.py`` (source read at start-up) in a fresh
+  namespace with the real builtins: numbers and arrays become lists with
+  their shape, sympy objects their ``srepr`` text, strings their text,
+  and functions the values they return at points the grader draws
+  afresh for every submission (each call limited to 2 s), plus each
+  question's fixed edge points. The JSON goes to a file with a random
+  name; the result of the run goes to a private directory.
+* The grader trusts none of it: it checks types, shapes and sizes,
+  rebuilds formulas with a whitelisting parser (nothing is evaluated),
+  and computes every verdict itself, with the checkers of
+  ``mathlib.exercises`` imported before any student code ran. A kernel
+  that monkeypatches numpy, sympy, json, ``check`` or mathlib can only
+  corrupt its own data, which then fails validation or is judged as
+  given. Computing the data a correct answer would give requires
+  computing the answer.
+* Output files are written atomically, for each submission as it
+  finishes and all of them again at the end, after every kernel is
+  dead: anything a notebook wrote into DIR is overwritten. The grader
+  warns if files of the mathlib installation change during a run.
+
+Limits: kernels run as the grader's user. A notebook that searches
+/proc for the grader's process, reads files by absolute path, or writes
+into the Python installation is outside what a same-user sandbox can
+stop: grade untrusted work as an unprivileged user or in a container
+(Gradescope's autograder is one), where these do no harm.
+"""
+
+from ._cli import grade, main
+
+__all__ = ["grade", "main"]

@@ -1,0 +1,8 @@
+"""``python -m mathlib.grade``: see :mod:`mathlib.grade`."""
+
+import sys
+
+from . import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,323 @@
+"""Sample submissions for the grader's tests, and the grades they must get.
+
+    python tests/submissions/cases.py      rewrite the sample notebooks
+
+Every sample is made from a committed problem-set notebook
+(``exercises/chNN.ipynb``) by replacing answer cells, inserting cells or
+deleting cells; two samples are not notebooks at all. ``EXPECTED`` says,
+for each sample, the status of the run, the score, and each question's
+status (and a piece of its feedback). tests/test_grade.py grades the
+committed samples and asserts all of it; it also checks that the
+committed files are what this script writes.
+
+CORRECT holds a right answer to every question (an instructor's key,
+from keys/chNN.py, one file per problem set: the notebooks handed to
+students contain none). Every problem set gets a correct and a blank
+sample; ch02 also gets one sample per feedback case, fault and tampering
+attempt.
+"""
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+
+CORRECT = {}
+for _path in sorted((HERE / "keys").glob("ch[0-9][0-9].py")):
+    _spec = importlib.util.spec_from_file_location(
+        f"keys_{_path.stem}", _path)
+    _module = importlib.util.module_from_spec(_spec)
+    _spec.loader.exec_module(_module)
+    CORRECT.update(_module.CORRECT)
+
+# ------------------------------------------------------- ch02 variations
+
+WRONG_A = {       # one kind of mistake per question
+    "ch02.q1": "partials = np.array([[4 + np.cos(2), 4 + 2 * np.cos(2)]])",
+    "ch02.q2": "grad_sym = sp.Matrix([[y**2 + z * sp.exp(x), 2 * x * y, "
+               "sp.exp(x)]])",
+    "ch02.q3": 'layout = "A"',
+    "ch02.q4": "def grad_f(x):\n    return -2 * x / (1 + x @ x)",
+    "ch02.q5": 'estimate = "2.05"',
+    "ch02.q6": "def grad_X(X):\n    return np.outer(X @ b, b)",
+    "ch02.q7": "def grad_ce(z):\n    raise ValueError('not done yet')",
+}
+WRONG_B = {
+    "ch02.q1": "partials = np.array([4 + np.cos(2), 4 + np.cos(2)])",
+    "ch02.q2": "grad_sym = sp.Matrix([y**2 + z * sp.exp(x), 2 * x * y, "
+               "z * sp.exp(x)])",
+    "ch02.q3": "layout = 2",
+    "ch02.q4": "def grad_f(x):\n    if x @ x > 4:\n        return 2 * x\n"
+               "    return 2 * x / (1 + x @ x)",
+    "ch02.q5": "estimate = 1.02**2 * 1.97",
+    "ch02.q6": "def grad_X(X):\n    return 2 * np.outer(b, X @ b)",
+    "ch02.q7": "def grad_ce(z):\n    e = np.exp(z)\n    p = e / e.sum()\n"
+               "    p[0] -= 1\n    return p",
+}
+
+FIND_OUT_DIR = '''import glob
+import os
+
+# What is in the working directory?
+listing = sorted(os.listdir("."))
+# Find the grader's --out directory in the process table and vandalise it.
+out = None
+for path in glob.glob("/proc/[0-9]*/cmdline"):
+    try:
+        with open(path, "rb") as fh:
+            args = fh.read().split(b"\\0")
+    except OSError:
+        continue
+    if b"mathlib.grade" in args and b"--out" in args:
+        out = args[args.index(b"--out") + 1].decode()
+if out:
+    for name in ["grades.csv", "summary.csv", "tamper_files.json",
+                 "correct.json"]:
+        with open(os.path.join(out, name), "w") as fh:
+            fh.write("everyone gets full marks\\n")
+    with open(os.path.join(out, "hacked.txt"), "w") as fh:
+        fh.write("hacked\\n")
+for name in ["result.json", "grades.csv", "submission.json"]:
+    with open(name, "w") as fh:
+        fh.write('{"t": "num", "v": 1}')'''
+
+MONKEYPATCH = '''import mathlib.exercises as ex
+import mathlib.exercises._compare as cmp
+import mathlib.exercises._questions as qs
+import mathlib.symbolic
+
+np.allclose = lambda *a, **k: True
+np.isclose = lambda *a, **k: True
+sp.simplify = lambda *a, **k: sp.Integer(0)
+mathlib.symbolic.equivalent = lambda *a, **k: True
+cmp.close = lambda *a, **k: True
+qs.Verdict.__bool__ = lambda self: True
+ex.check = check = lambda *a, **k: print("Correct.")'''
+
+BREAK_JSON = '''import json
+
+json.dumps = lambda *a, **k: '{"t": "num", "v": 2.05}\''''
+
+FORGE = '''import os
+
+real_replace = os.replace
+
+
+def forged_replace(src, dst):
+    # overwrite every answer the grader extracts with a forged claim
+    real_replace(src, dst)
+    if ".answer-" in str(dst):
+        with open(dst, "w") as fh:
+            fh.write('{"t": "array", "shape": [2], "data": "all correct"}')
+
+
+os.replace = forged_replace'''
+
+FAKE_CHECK = '''def check(question_id, answer):
+    print(f"[{question_id}] Correct.")
+
+
+print("[ch02.q1 partials] Correct.")
+print("[ch02.q4 grad_f] Correct on the public check.")'''
+
+STUBBORN = '''import time
+
+while True:          # an endless loop that ignores interrupts
+    try:
+        time.sleep(0.1)
+    except KeyboardInterrupt:
+        pass'''
+
+
+def case(name, *, answers=None, insert=(), delete=(), drop_checks=False,
+         text=None, status="ok", score=None, questions=None, default=None,
+         reason=None):
+    """One sample submission and what the grader must make of it.
+
+    answers: {qid: answer-cell source}; insert: [(qid, source)] puts a
+    cell before that question's answer cell ("end": at the end); delete:
+    qids whose answer and check cells are removed; text: the raw file
+    (not a notebook); questions: {qid: (status, diagnosis, substring)};
+    default: the status of the other questions.
+    """
+    return dict(name=name, answers=answers or {}, insert=list(insert),
+                delete=list(delete), drop_checks=drop_checks, text=text,
+                status=status, score=score, questions=questions or {},
+                default=default, reason=reason)
+
+
+def _correct(key, **changes):
+    answers = {k: v for k, v in CORRECT.items() if k.startswith(key)}
+    answers.update(changes)
+    return answers
+
+
+CH02 = [
+    case("correct", answers=_correct("ch02"), score=10, default="correct"),
+    case("blank", score=0, default="missing"),
+    case("wrong_a", answers=WRONG_A, score=0, questions={
+        "ch02.q1": ("incorrect", "shape", "expected (2,), got (1, 2)"),
+        "ch02.q2": ("incorrect", "transpose", "layout mix-up"),
+        "ch02.q3": ("incorrect", "choice", "shape of the gradient"),
+        "ch02.q4": ("incorrect", "sign", "wrong sign"),
+        "ch02.q5": ("incorrect", "kind", "without quotes"),
+        "ch02.q6": ("incorrect", "scale", "1/2 times"),
+        "ch02.q7": ("error", "raised", "ValueError: not done yet")}),
+    case("wrong_b", answers=WRONG_B, score=0, questions={
+        "ch02.q1": ("incorrect", "pointwise", "Component [1] is wrong"),
+        "ch02.q2": ("incorrect", "symbolic", "in entry (2, 0)"),
+        "ch02.q3": ("incorrect", "kind", "as a string"),
+        "ch02.q4": ("incorrect", "pointwise", "component [0] is"),
+        "ch02.q5": ("incorrect", "mistake", "exact value"),
+        "ch02.q6": ("incorrect", "transpose", "layout mix-up"),
+        "ch02.q7": ("incorrect", "nonfinite", "returned nan")}),
+    case("no_checks", answers=_correct("ch02"), drop_checks=True, score=10,
+         default="correct"),
+    case("syntax_error", answers=_correct(
+        "ch02", **{"ch02.q1": "partials = np.array([4 + np.cos(2),"}),
+        status="errors", score=9, default="correct", reason="SyntaxError",
+        questions={"ch02.q1": ("error", "error", "SyntaxError")}),
+    case("exception", answers=_correct(
+        "ch02", **{"ch02.q2": "ratio = 1 / 0\n" + CORRECT["ch02.q2"]}),
+        status="errors", score=9, default="correct",
+        reason="ZeroDivisionError",
+        questions={"ch02.q2": ("error", "error", "ZeroDivisionError")}),
+    case("infinite_loop", answers=_correct(
+        "ch02", **{"ch02.q5": "while True:\n    pass\n" +
+                   CORRECT["ch02.q5"]}),
+        status="timeout", score=9, default="correct",
+        reason="interrupted",
+        questions={"ch02.q5": ("timeout", "timeout", "ran out of time")}),
+    case("stubborn_loop", answers=_correct("ch02"),
+         insert=[("ch02.q5", STUBBORN)], status="timeout", score=10,
+         default="correct", reason="could not be interrupted"),
+    case("kernel_dies", answers=_correct(
+        "ch02", **{"ch02.q4": "import os\n\nos._exit(3)\n" +
+                   CORRECT["ch02.q4"]}),
+        status="kernel died", score=8, default="correct",
+        reason="broke the kernel (it died)",
+        questions={"ch02.q4": ("error", "died", "broke the kernel")}),
+    case("flood", answers=_correct("ch02"),
+         insert=[("ch02.q3", 'for _ in range(20):\n    print("x" * '
+                  '1_000_000)')],
+         score=10, default="correct", reason="MB of output"),
+    case("input", answers=_correct(
+        "ch02", **{"ch02.q1": 'partials = np.array(eval(input("partials? '
+                   '")))'}),
+        status="errors", score=9, default="correct", reason="Stdin",
+        questions={"ch02.q1": ("error", "error", "StdinNotImplemented")}),
+    case("missing", answers=_correct("ch02"), delete=["ch02.q6"], score=8,
+         default="correct",
+         questions={"ch02.q6": ("missing", "missing", "no cell")}),
+    case("not_a_notebook", text="This is my homework, I could not do it.\n",
+         status="invalid", score=0, default="error",
+         reason="not valid JSON"),
+    case("json_not_notebook", text='{"homework": "done"}\n',
+         status="invalid", score=0, default="error", reason="no cells"),
+    case("tamper_check", insert=[("ch02.q1", FAKE_CHECK)], score=0,
+         default="missing"),
+    case("tamper_monkeypatch", answers=WRONG_A,
+         insert=[("ch02.q1", MONKEYPATCH)], score=0, questions={
+             "ch02.q1": ("incorrect", "shape", None),
+             "ch02.q4": ("incorrect", "sign", None),
+             "ch02.q6": ("incorrect", "scale", None)}),
+    case("tamper_forge", answers=_correct("ch02"),
+         insert=[("ch02.q1", FORGE)], score=0, default="error",
+         questions={"ch02.q1": ("error", "extract", "malformed")}),
+    case("tamper_json", answers=_correct("ch02"),
+         insert=[("ch02.q1", BREAK_JSON)], status="kernel died", score=10,
+         default="correct", reason="messages became unreadable"),
+    case("tamper_files", answers=_correct(
+        "ch02", **{"ch02.q3": 'layout = "B" if listing == '
+                   '["submission.ipynb"] else "A"'}),
+        insert=[("ch02.q1", FIND_OUT_DIR)], score=10, default="correct"),
+    case("tamper_kill_parent", answers=_correct("ch02"),
+         insert=[("ch02.q1", "import os\nimport signal\n\n"
+                  "os.kill(os.getppid(), signal.SIGKILL)")],
+         status="crashed", score=0, default="error",
+         reason="kill its parent"),
+]
+
+def _basic(key):
+    return [case("correct", answers=_correct(key), score=10,
+                 default="correct"),
+            case("blank", score=0, default="missing")]
+
+
+CASES = {key: CH02 if key == "ch02" else _basic(key)
+         for key in sorted({q.split(".")[0] for q in CORRECT})}
+
+
+# ----------------------------------------------------------- building
+
+
+def _role(cell):
+    meta = cell.get("metadata", {}).get("exercise", {})
+    return meta.get("id"), meta.get("role")
+
+
+def _code(source, cell_id):
+    return {"cell_type": "code", "execution_count": None, "id": cell_id,
+            "metadata": {}, "outputs": [],
+            "source": source.splitlines(keepends=True)}
+
+
+def build(key, spec):
+    """The sample's file text, made from exercises/<key>.ipynb."""
+    if spec["text"] is not None:
+        return spec["text"]
+    nb = json.loads((ROOT / "exercises" / f"{key}.ipynb").read_text())
+    cells = []
+    for cell in nb["cells"]:
+        qid, role = _role(cell)
+        if qid in spec["delete"] or (role == "check" and
+                                     spec["drop_checks"]):
+            continue
+        if role == "answer":
+            for n, (where, source) in enumerate(spec["insert"]):
+                if where == qid:
+                    cells.append(_code(source, f"inserted-{n}"))
+            if qid in spec["answers"]:
+                cell = dict(cell, source=spec["answers"][qid].splitlines(
+                    keepends=True))
+        cells.append(cell)
+    for n, (where, source) in enumerate(spec["insert"]):
+        if where == "end":
+            cells.append(_code(source, f"inserted-end-{n}"))
+    nb["cells"] = cells
+    return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+
+
+def expected():
+    """What each sample must get: {key: {file name: expectation}}."""
+    out = {}
+    for key, specs in CASES.items():
+        out[key] = {f"{s['name']}.ipynb": {
+            k: s[k] for k in ("status", "score", "questions", "default",
+                              "reason")} for s in specs}
+    return out
+
+
+def files():
+    """{relative path: text} of every sample and of expected.json."""
+    found = {}
+    for key, specs in CASES.items():
+        for spec in specs:
+            found[f"{key}/{spec['name']}.ipynb"] = build(key, spec)
+    found["expected.json"] = json.dumps(expected(), indent=1) + "\n"
+    return found
+
+
+def main():
+    for rel, text in files().items():
+        path = HERE / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    print(f"wrote {len(files())} files under {HERE}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
