@@ -147,7 +147,8 @@ def wrong_entries(G, E, rtol, reveal=False):
     names = ", ".join(fmt_index(i) for i in bad[:4])
     more = f" and {len(bad) - 4} more" if len(bad) > 4 else ""
     right = G.size - len(bad)
-    text = f"{word}{'s' if len(bad) > 1 else ''} {names}{more} " \
+    plural = {"component": "components", "entry": "entries"}[word]
+    text = f"{plural if len(bad) > 1 else word} {names}{more} " \
         f"{'are' if len(bad) > 1 else 'is'} wrong"
     if right:
         text += f" (the other {right} {'is' if right == 1 else 'are'} " \

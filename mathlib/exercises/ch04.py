@@ -1,0 +1,411 @@
+"""Problem set 4: Jacobians (chapter 4).
+
+Every reference is computed from the problem when a check runs: sympy
+Jacobians (``mathlib.symbolic``), or ``mathlib.numeric`` at the sample
+points; the mistakes worth naming are computed the same way.
+"""
+
+import numpy as np
+import sympy as sp
+
+from mathlib import numeric, symbolic
+
+from ._questions import (ArrayQuestion, ChoiceQuestion, FunctionQuestion,
+                         MatrixQuestion, NumberQuestion)
+from ._registry import Chapter
+
+X = sp.symbols("x1 x2 x3", real=True)          # questions 1, 3, 4
+Y = sp.symbols("y1 y2 y3", positive=True)      # question 3
+z = sp.Symbol("z", real=True)                  # question 4
+TARGET = np.array([1.0, -2.0, 0.5, 3.0])       # the y of question 5
+
+
+# ---------------------------------------------------------- question 1
+
+
+def _jac_g():
+    g = [X[0] * X[1]**2 + X[2], X[0] * sp.exp(X[1] * X[2])]
+    J = symbolic.jacobian(g, X).subs({X[0]: 2, X[1]: -1, X[2]: 0})
+    return np.array(J, dtype=float)
+
+
+# ---------------------------------------------------------- question 2
+
+
+def _polar():
+    """F, its Jacobian (2 x 2, numerator layout), the point a and the
+    step eps of question 2."""
+    r, th = sp.symbols("r theta", positive=True)
+    F = sp.Matrix([r * sp.cos(th), r * sp.sin(th)])
+    J = symbolic.jacobian(F, [r, th])
+    a = {r: 2, th: sp.pi / 6}
+    eps = sp.Matrix([sp.Rational(1, 10), sp.Rational(-1, 20)])
+    return F, J, a, eps, (r, th)
+
+
+def _estimate():
+    F, J, a, eps, _ = _polar()
+    return (F.subs(a) + J.subs(a) * eps)[1]
+
+
+def _exact_value():
+    F, _, a, eps, (r, th) = _polar()
+    return F[1].subs({r: a[r] + eps[0], th: a[th] + eps[1]})
+
+
+def _change_only():
+    _, J, a, eps, _ = _polar()
+    return (J.subs(a) * eps)[1]
+
+
+def _transposed():
+    F, J, a, eps, _ = _polar()
+    return (F.subs(a) + J.T.subs(a) * eps)[1]
+
+
+def _first_output():
+    F, J, a, eps, _ = _polar()
+    return (F.subs(a) + J.subs(a) * eps)[0]
+
+
+def _without_r():
+    """The chain rule's factor r dropped from d(r sin theta)/d theta."""
+    F, J, a, eps, (r, th) = _polar()
+    row = J[1, :].subs(r, 1)
+    return (F[1] + (row * eps)[0]).subs(a)
+
+
+# ---------------------------------------------------------- question 3
+
+
+def _quotient():
+    return [X[i]**2 / Y[i] for i in range(3)]
+
+
+def _jac_u():
+    return symbolic.jacobian(_quotient(), X)
+
+
+def _one_route():
+    return sp.diag(*[X[i] / Y[i] for i in range(3)])
+
+
+# ---------------------------------------------------------- question 4
+
+
+def _expansion():
+    return sp.Matrix(X) * z**2 + z * sp.ones(3, 1)
+
+
+def _du_dz():
+    return symbolic.jacobian(_expansion(), [z])
+
+
+def _du_dz_without_ones():
+    return symbolic.jacobian(sp.Matrix(X) * z**2, [z])
+
+
+# ---------------------------------------------------------- question 5
+
+
+def _mse(v):
+    return np.mean((v - TARGET) ** 2)
+
+
+def _dL_dx(v):
+    """Numerator layout: the 1 x 4 row (numeric.jacobian of a scalar
+    function gives the flat (4,); make it the row)."""
+    return numeric.jacobian(_mse, v).reshape(1, -1)
+
+
+# ---------------------------------------------------------- question 6
+
+
+_W = sp.Matrix(2, 3, sp.symbols("w11:14 w21:24", real=True))
+_V = sp.Matrix(sp.symbols("v1:4", real=True))      # w in option C
+_XV = sp.Matrix(X)
+_YV = sp.Matrix(Y)
+
+
+def _printed():
+    """Each option: (the function, the variables, what the paper prints),
+    with n = 3 and m = 2."""
+    return {
+        "A": (_XV.multiply_elementwise(_YV), list(_XV), sp.diag(*_YV)),
+        "B": (_W * _XV, list(_XV), _W),
+        "C": ([(_V.T * _XV)[0]], list(_V), _XV),
+        "D": (z * _XV, [z], _XV),
+    }
+
+
+def _denominator_letter():
+    """The option that only a denominator-layout paper prints: it is the
+    transpose of the numerator-layout Jacobian, and differs from it."""
+    found = []
+    for letter, (f, variables, shown) in _printed().items():
+        J = symbolic.jacobian(f, variables)
+        if shown.shape == J.T.shape and shown == J.T and \
+                not (shown.shape == J.shape and shown == J):
+            found.append(letter)
+    assert len(found) == 1, found
+    return found[0]
+
+
+# ---------------------------------------------------------- question 7
+
+
+def _normalise(v):
+    return v / np.sum(v)
+
+
+def _jac_p(v):
+    return numeric.jacobian(_normalise, v)
+
+
+def _diagonal_only(v):
+    return np.diag(np.diag(_jac_p(v)))
+
+
+def _sum_held_fixed(v):
+    return np.eye(v.size) / np.sum(v)
+
+
+def _wrong_quotient_sign(v):
+    return 2 * _sum_held_fixed(v) - _jac_p(v)
+
+
+def _softmax_formula(v):
+    """diag(p) - p p^T: the Jacobian of softmax, evaluated at p(x)."""
+    p = _normalise(v)
+    return np.diag(p) - np.outer(p, p)
+
+
+QUESTIONS = [
+    ArrayQuestion(
+        "ch04.q1", "J_g", title="A Jacobian at a point", points=1,
+        shape=(2, 3),
+        layout="numerator layout has one row per output of g (2) and "
+               "one column per input (3); the 3 x 2 transpose is the "
+               "denominator layout",
+        prompt=r"""Let $\mathbf{g}: \mathbb{R}^3 \to \mathbb{R}^2$,
+
+$$
+\mathbf{g}(\mathbf{x}) = \begin{bmatrix} x_1 x_2^2 + x_3 \\
+x_1 e^{x_2 x_3} \end{bmatrix},
+\qquad \mathbf{x} = (x_1, x_2, x_3) .
+$$
+
+Compute its Jacobian $\frac{\partial \mathbf{g}}{\partial \mathbf{x}}$ in
+numerator layout (one row per output, one column per input, so
+$2 \times 3$) at the point $\mathbf{x} = (2, -1, 0)$, and assign it to
+`J_g` as a numpy array of shape `(2, 3)`: entry `[i, j]` is
+$\partial g_{i+1} / \partial x_{j+1}$ (numpy counts from 0).""",
+        template="J_g = None  # your answer: a numpy array of shape (2, 3)",
+        reference=_jac_g,
+        mistakes=[(lambda: _jac_g().T.reshape(2, 3), "these are the "
+                   "numbers of the 3 x 2 denominator layout (one row per "
+                   "input) reshaped to (2, 3), which scrambles them; "
+                   "build the Jacobian row by row instead: row i is the "
+                   "transposed gradient of output gᵢ.")]),
+    NumberQuestion(
+        "ch04.q2", "estimate", title="The best local linear map", points=1,
+        prompt=r"""Polar coordinates
+$\mathbf{F}(r, \theta) = (r\cos\theta,\ r\sin\theta)$ map
+$\mathbb{R}^2 \to \mathbb{R}^2$; their Jacobian
+$\frac{\partial \mathbf{F}}{\partial (r, \theta)}$ is $2 \times 2$ in
+numerator layout (section 3). At $\mathbf{a} = (r, \theta) =
+(2, \pi/6)$, with $\theta$ in radians, $\mathbf{F}(\mathbf{a}) =
+(\sqrt{3}, 1)$. Use the linear approximation
+
+$$
+\mathbf{F}(\mathbf{a} + \boldsymbol{\epsilon}) \approx
+\mathbf{F}(\mathbf{a}) + \frac{\partial \mathbf{F}}{\partial (r, \theta)}
+\boldsymbol{\epsilon},
+\qquad \boldsymbol{\epsilon} = (0.1, -0.05) \quad (2 \times 1),
+$$
+
+to estimate the **second** output, $r\sin\theta$, at
+$(r, \theta) = (2.1,\ \pi/6 - 0.05)$. Assign the estimate, a number
+(not the exact value of $2.1 \sin(\pi/6 - 0.05)$), to `estimate`.""",
+        reference=_estimate,
+        mistakes=[
+            (_exact_value, "that is the exact value 2.1 sin(π/6 - 0.05); "
+             "the question asks for the linear estimate F(a) + Jε."),
+            (_change_only, "that is the predicted change (Jε)₂ alone; the "
+             "estimate adds it to the value at a, F₂(a) = 1."),
+            (_transposed, "that uses column 2 of the Jacobian, (Jᵀε)₂; the "
+             "change of output 2 is row 2 of J (its transposed gradient) "
+             "times ε."),
+            (_without_r, "the factor r is missing: "
+             "∂(r sin θ)/∂θ = r cos θ, not cos θ."),
+            (_first_output, "that is the estimate of the first output, "
+             "r cos θ; the question asks for the second, r sin θ.")]),
+    MatrixQuestion(
+        "ch04.q3", "J_u", title="An element-wise operation", points=1,
+        shape=(3, 3), variables=["x1", "x2", "x3", "y1", "y2", "y3"],
+        domain={**{f"x{i}": (-3.0, 3.0) for i in (1, 2, 3)},
+                **{f"y{i}": (0.5, 3.0) for i in (1, 2, 3)}},
+        prompt=r"""For $\mathbf{x}, \mathbf{y} \in \mathbb{R}^3$ (columns,
+$\mathbf{y}$ with positive entries), let
+
+$$
+\mathbf{u} = (\mathbf{x} \odot \mathbf{x}) \oslash \mathbf{y},
+\qquad u_i = \frac{x_i^2}{y_i} .
+$$
+
+Give the Jacobian $\frac{\partial \mathbf{u}}{\partial \mathbf{x}}$
+(numerator layout, $3 \times 3$) as a SymPy `Matrix` in the symbols `x1`,
+`x2`, `x3`, `y1`, `y2`, `y3` defined above. (`sp.diag(a, b, c)` builds
+the $3 \times 3$ diagonal matrix with diagonal $a, b, c$.) Assign it to
+`J_u`.""",
+        template="J_u = None  # your answer: a 3 x 3 sympy Matrix",
+        reference=_jac_u,
+        mistakes=[
+            (_one_route, "that counts only one of the two routes: x "
+             "appears in both operands of x ⊙ x, and the contributions of "
+             "the two routes add up (exercise 3 of the chapter)."),
+            (lambda: symbolic.jacobian(_quotient(), Y), "that is the "
+             "Jacobian with respect to y; the question asks for the one "
+             "with respect to x.")]),
+    MatrixQuestion(
+        "ch04.q4", "du_dz", title="Scalar expansion", points=1,
+        shape=(3, 1), variables=["x1", "x2", "x3", "z"],
+        layout="the derivative of a vector by a scalar is a 3 x 1 column "
+               "in numerator layout, one entry per output; the 1 x 3 row "
+               "is the denominator layout",
+        prompt=r"""Fix $\mathbf{x} = (x_1, x_2, x_3) \in \mathbb{R}^3$
+(a column) and let a scalar $z$ vary:
+
+$$
+\mathbf{u}(z) = z^2 \mathbf{x} + z = z^2 \mathbf{x} + z\mathbf{1},
+$$
+
+where, as in numpy, $+\,z$ adds $z$ to every entry ($\mathbf{1}$ is
+the $3 \times 1$ column of ones). Give
+$\frac{\partial \mathbf{u}}{\partial z}$ in numerator layout, a
+$3 \times 1$ column, as a SymPy `Matrix` in the symbols `x1`, `x2`, `x3`,
+`z` defined above. Assign it to `du_dz`.""",
+        template="du_dz = None  # your answer: a 3 x 1 sympy Matrix",
+        reference=_du_dz,
+        mistakes=[(_du_dz_without_ones, "the derivative of the term z "
+                   "added to every entry is missing: it contributes "
+                   "∂(x + z)/∂z = 1, a column of ones.")]),
+    FunctionQuestion(
+        "ch04.q5", "dL_dx", title="A reduction: the mean squared error",
+        points=2, arg_shape=(4,), out_shape=(1, 4), box=(-3.0, 3.0),
+        layout="in numerator layout the derivative of the scalar L by x "
+               "is the 1 x 4 row; the 4 x 1 column is the gradient, which "
+               "is also the denominator layout",
+        prompt=r"""A prediction $\mathbf{x} \in \mathbb{R}^4$ is compared
+with the target $\mathbf{y} = (1, -2, 0.5, 3)$ by the mean squared error
+
+$$
+L(\mathbf{x}) = \frac{1}{4}\sum_{i=1}^4 (x_i - y_i)^2 ,
+$$
+
+a reduction of $\mathbb{R}^4$ to a number (defined below as `L`). Write
+`dL_dx(x)`: it takes a numpy array `x` of shape `(4,)`, with entries
+between $-3$ and $3$, and returns the numerator-layout derivative
+$\frac{\partial L}{\partial \mathbf{x}}$, a $1 \times 4$ row: an array
+of shape `(1, 4)`.""",
+        given="y = np.array([1.0, -2.0, 0.5, 3.0])\n\n\ndef L(x):\n"
+              "    return np.mean((x - y) ** 2)",
+        template="def dL_dx(x):\n    # x has shape (4,); return the row "
+                 "dL/dx, shape (1, 4)\n    return None  # your answer",
+        reference=_dL_dx,
+        mistakes=[(lambda v: 4 * _dL_dx(v), "that is the derivative of "
+                   "the sum of squares; the mean also divides by n = 4, "
+                   "so every entry has a factor 1/4."),
+                  (lambda v: _dL_dx(v) / 2, "the factor 2 from the square "
+                   "is missing: ∂(xᵢ - yᵢ)²/∂xᵢ = 2(xᵢ - yᵢ).")]),
+    ChoiceQuestion(
+        "ch04.q6", "layout", title="Which layout does the paper use?",
+        points=1,
+        options={"A": r"$\frac{\partial (\mathbf{x} \odot \mathbf{y})}"
+                      r"{\partial \mathbf{x}} = "
+                      r"\operatorname{diag}(\mathbf{y})$",
+                 "B": r"$\frac{\partial (W\mathbf{x})}{\partial "
+                      r"\mathbf{x}} = W$",
+                 "C": r"$\frac{\partial (\mathbf{w} \cdot \mathbf{x})}"
+                      r"{\partial \mathbf{w}} = \mathbf{x}$",
+                 "D": r"$\frac{\partial (z\mathbf{x})}{\partial z} = "
+                      r"\mathbf{x}$"},
+        prompt=r"""A paper writes every vector as a column:
+$\mathbf{x}, \mathbf{y}, \mathbf{w} \in \mathbb{R}^n$ are $n \times 1$,
+$z$ is a scalar and $W$ is $m \times n$. Which one of these printed
+derivatives, on its own, shows that the paper uses **denominator**
+layout?
+
+* (A) $\frac{\partial (\mathbf{x} \odot \mathbf{y})}{\partial \mathbf{x}}
+  = \operatorname{diag}(\mathbf{y})$, an $n \times n$ matrix
+* (B) $\frac{\partial (W\mathbf{x})}{\partial \mathbf{x}} = W$, an
+  $m \times n$ matrix
+* (C) $\frac{\partial (\mathbf{w} \cdot \mathbf{x})}{\partial \mathbf{w}}
+  = \mathbf{x}$, an $n \times 1$ column
+* (D) $\frac{\partial (z\mathbf{x})}{\partial z} = \mathbf{x}$, an
+  $n \times 1$ column
+
+Assign the letter, as a string, to `layout`.""",
+        reference=_denominator_letter,
+        hints={"A": "diag(y) is diagonal, so it equals its transpose: "
+                    "both layouts print it, and it cannot tell them "
+                    "apart.",
+               "B": "W (m × n, one row per output) is the numerator "
+                    "layout; a denominator-layout paper prints Wᵀ.",
+               "D": "z x is a vector and z a scalar: n outputs, one "
+                    "input, so the numerator layout is the n × 1 column "
+                    "x. This is what a numerator-layout paper prints."}),
+    FunctionQuestion(
+        "ch04.q7", "jac_p", title="Normalising to sum one", points=3,
+        arg_shape=(4,), out_shape=(4, 4), box=(0.5, 3.0),
+        layout="row i of the Jacobian is the transposed gradient of the "
+               "output pᵢ, column j the response of all outputs to xⱼ",
+        prompt=r"""Dividing a vector with positive entries by its sum
+turns it into weights that add up to one (softmax does this after
+exponentiating):
+
+$$
+\mathbf{p}(\mathbf{x}) = \frac{\mathbf{x}}{s}, \qquad
+s = \sum_{k=1}^4 x_k, \qquad p_i = \frac{x_i}{s},
+$$
+
+for $\mathbf{x} \in \mathbb{R}^4$ (defined below as `p`). Write
+`jac_p(x)`: it takes a numpy array `x` of shape `(4,)`, with entries
+between $0.5$ and $3$, and returns the Jacobian
+$\frac{\partial \mathbf{p}}{\partial \mathbf{x}}$ in numerator layout,
+an array of shape `(4, 4)` whose entry `[i, j]` is
+$\partial p_i / \partial x_j$ (numpy counts from 0). Work entry by entry,
+as in exercise 6 of the chapter: does the element-wise diagonal condition
+hold?""",
+        given="def p(x):\n    return x / np.sum(x)",
+        template="def jac_p(x):\n    # x has shape (4,); return an array "
+                 "of shape (4, 4)\n    return None  # your answer",
+        reference=_jac_p,
+        mistakes=[
+            (_diagonal_only, "only the diagonal is right: the element-wise "
+             "diagonal condition fails, because every pᵢ depends on "
+             "every xⱼ through the sum s, so the entries off the "
+             "diagonal, -xᵢ/s², are not zero."),
+            (_sum_held_fixed, "that treats the sum s as a constant; s "
+             "depends on every xⱼ (∂s/∂xⱼ = 1), which adds -xᵢ/s² to "
+             "every entry."),
+            (_wrong_quotient_sign, "the term that comes from the sum has "
+             "the wrong sign: ∂(1/s)/∂xⱼ = -1/s², so it is -xᵢ/s²."),
+            (_softmax_formula, "that is the formula diag(p) - ppᵀ of the "
+             "softmax Jacobian, whose outputs are normalised "
+             "exponentials; here pᵢ = xᵢ/s has no exponential: "
+             "differentiate xᵢ/s by xⱼ with the quotient rule.")]),
+]
+
+CHAPTER = Chapter(
+    "ch04", 4, "Jacobians",
+    intro="""The Jacobian and its shape, the best local linear map,
+element-wise operations, scalar expansion, reductions and the two
+layouts: the questions follow chapter 4 in order, from routine to one
+that stretches (7). Every Jacobian is in numerator layout, the book's
+default (one row per output, one column per input), unless a question
+says otherwise.""",
+    given='x1, x2, x3 = sp.symbols("x1 x2 x3", real=True)   # questions 3, 4\n'
+          'y1, y2, y3 = sp.symbols("y1 y2 y3", positive=True)  # question 3\n'
+          'z = sp.Symbol("z", real=True)                     # question 4',
+    questions=QUESTIONS)
