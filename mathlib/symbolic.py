@@ -200,8 +200,9 @@ def hessian(expr, vars):
     Returns
     -------
     sympy.Matrix
-        n x n, entry (i, j) = d^2 expr / (d vars[i] d vars[j]); symmetric
-        whenever the second partials are continuous.
+        n x n, entry (i, j) = d/d vars[i] (d expr / d vars[j]): the
+        book's d^2 f / (dx_i dx_j), differentiated by vars[j] first.
+        Symmetric whenever the second partials are continuous.
 
     Examples
     --------
@@ -214,7 +215,7 @@ def hessian(expr, vars):
     """
     expr = _expression(expr, "expr")
     flat = _vector_variables(vars)
-    return sp.Matrix([[sp.diff(expr, u, v) for v in flat] for u in flat])
+    return sp.Matrix([[sp.diff(expr, v, u) for v in flat] for u in flat])
 
 
 def _point(point, flat):

@@ -41,7 +41,10 @@ the cells above first (in Colab, the first cell installs `mathlib`).
 function it uses a few fixed points. Your instructor's grader runs your
 whole notebook again from the top in a fresh Python and checks every
 answer itself, functions at other points; it does not read what the check
-cells print. Before you hand in, restart the kernel and run all cells."""
+cells print. It reads your answers after the *last* cell has run, so do
+not reuse an answer's name, or a name your functions use (such as `A` or
+`b` given in a question), for something else further down. Before you
+hand in, restart the kernel and run all cells."""
 
 DONE = """## Before you hand in
 

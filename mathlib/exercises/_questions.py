@@ -54,7 +54,9 @@ class Verdict:
         assert status in STATUSES, status
         self.id, self.name = question.id, question.name
         self.status, self.diagnosis = status, diagnosis
-        if not detail.startswith(question.name):
+        first = detail.split(" ", 1)[0]      # keep "x has", "b is"
+        if first != question.name and first.isalpha() and (
+                len(first) > 1 or first == "a"):
             detail = detail[:1].upper() + detail[1:]
         self.detail = detail
         self.max_points = question.points
@@ -419,20 +421,28 @@ class MatrixQuestion(ExpressionQuestion):
         E = self.reference()
         if answer.shape != E.shape:
             return self._shape(answer, E, mode, seed)
-        return self.compare(answer, E, mode, seed)
+        verdict = self.compare(answer, E, mode, seed)
+        if verdict[1] == "symbolic" and E.rows == E.cols > 1 and \
+                self._is_transpose(answer, E, mode, seed):
+            return ("incorrect", "transpose", "it is the transpose of the "
+                    f"right answer: a layout mix-up{self._layout_note()}.")
+        return verdict
+
+    def _is_transpose(self, G, E, mode, seed):
+        return bool(equivalent(G.T, E, domain=self.domain or None,
+                               samples=self._samples(mode),
+                               seed=self._seed(mode, seed)))
+
+    def _layout_note(self):
+        return f" ({self.layout})" if self.layout else ""
 
     def _shape(self, G, E, mode, seed):
         msg = f"wrong shape: expected {E.rows} x {E.cols}, got {G.rows} x " \
             f"{G.cols}"
-        if G.shape == E.T.shape:
-            kw = dict(domain=self.domain or None,
-                      samples=self._samples(mode),
-                      seed=self._seed(mode, seed))
-            if equivalent(G.T, E, **kw):
-                extra = f" ({self.layout})" if self.layout else ""
-                return ("incorrect", "transpose", f"{msg}. It is the "
-                        "transpose of the right answer: a layout "
-                        f"mix-up{extra}.")
+        if G.shape == E.T.shape and self._is_transpose(G, E, mode, seed):
+            return ("incorrect", "transpose", f"{msg}. It is the transpose "
+                    f"of the right answer: a layout mix-up"
+                    f"{self._layout_note()}.")
         return "incorrect", "shape", msg + "."
 
 
@@ -447,16 +457,18 @@ class FunctionQuestion(Question):
     and at ``edge_points``: the public check uses ``public_n`` points
     from a fixed seed, the grader ``grade_n`` points of its own (random
     in every run) and the same edge points. ``reference(x)`` computes the
-    right value at x.
+    right value at x. ``arg_name`` is the argument's name in feedback
+    ("wrong at w = ...").
     """
 
     kind = "function"
 
     def __init__(self, id, name, *, reference, arg_shape, out_shape,
                  box=(-2.0, 2.0), edge_points=(), public_n=3, grade_n=6,
-                 rtol=1e-6, layout="", **kw):
+                 rtol=1e-6, layout="", arg_name="x", **kw):
         self.arg_shape, self.out_shape = tuple(arg_shape), tuple(out_shape)
-        self.expects = f"a function {name}(x) returning " + (
+        self.arg_name = arg_name
+        self.expects = f"a function {name}({arg_name}) returning " + (
             "a number" if not self.out_shape else
             f"an array of shape {self.out_shape}")
         super().__init__(id, name, **kw)
@@ -477,7 +489,8 @@ class FunctionQuestion(Question):
     def _judge(self, answer, mode, seed):
         if not isinstance(answer, Samples) or answer.values is None:
             return self.wrong_kind(
-                answer, f" (define it with `def {self.name}(x):`)")
+                answer, f" (define it with `def {self.name}"
+                f"({self.arg_name}):`)")
         points = self.points_for(mode, seed)
         values = answer.values
         if all(v is None for v in values):
@@ -486,7 +499,7 @@ class FunctionQuestion(Question):
                     f"{self.expects.split('returning ')[1]}).")
         got = []
         for x, v in zip(points, values):
-            at = f" at x = {C.fmt_point(x)}"
+            at = f" at {self.arg_name} = {C.fmt_point(x)}"
             if isinstance(v, Raised):
                 return ("error", "raised", f"your function raised "
                         f"{v.message}{at}.")
@@ -505,15 +518,15 @@ class FunctionQuestion(Question):
 
     def _compare(self, points, got, expected, mode):
         for x, G, E in zip(points, got, expected):
-            at = f" (at x = {C.fmt_point(x)})"
+            point = f"{self.arg_name} = {C.fmt_point(x)}"
             if G.shape != E.shape:
                 d, m = C.shape_problem(G, E, self.rtol, self.layout)
-                return "incorrect", d, m.rstrip(".") + at + "."
+                return "incorrect", d, f"{m.rstrip('.')} (at {point})."
             if not np.isfinite(G).all():
                 idx = tuple(np.argwhere(~np.isfinite(G))[0])
                 where = f" in component {C.fmt_index(idx)}" if idx else ""
                 return ("incorrect", "nonfinite", f"your function returned "
-                        f"{G[idx]}{where} at x = {C.fmt_point(x)}; the "
+                        f"{G[idx]}{where} at {point}; the "
                         f"right value is {E[idx]:.6g}.")
         ok = [C.close(G, E, self.rtol) for G, E in zip(got, expected)]
         n = len(points)
@@ -533,12 +546,12 @@ class FunctionQuestion(Question):
             return common
         first = ok.index(False)
         x, G, E = points[first], got[first], expected[first]
+        at = f"at {self.arg_name} = {C.fmt_point(x)}"
         m = C.wrong_entries(G, E, self.rtol, reveal=True)
         if any(ok):
             return ("incorrect", "pointwise", f"right at {sum(ok)} of {n} "
-                    f"points, but wrong at x = {C.fmt_point(x)}: {m}")
-        return ("incorrect", "pointwise", f"wrong at x = {C.fmt_point(x)}"
-                f": {m}")
+                    f"points, but wrong {at}: {m}")
+        return "incorrect", "pointwise", f"wrong {at}: {m}"
 
     def _common(self, got, expected):
         """The same sign error, factor or transpose at every point."""
@@ -580,6 +593,8 @@ class ChoiceQuestion(Question):
         self.options = dict(options)
         letters = ", ".join(f'"{k}"' for k in self.options)
         self.expects = f"one of the letters {letters} (a string)"
+        kw.setdefault("template", f'{name} = None  # your answer: a letter '
+                      'such as "A"')
         super().__init__(id, name, **kw)
         self.reference, self.hints = reference, dict(hints or {})
 
