@@ -19,10 +19,15 @@ evaluating them at random points with 40 significant digits, then by
 asking sympy to prove it; see its docstring for exactly what "equal" means.
 """
 
+import contextlib
 import numbers
+import signal
+import threading
+import time
 
 import numpy as np
 import sympy as sp
+from sympy.functions.elementary.hyperbolic import HyperbolicFunction
 
 __all__ = ["gradient", "jacobian", "hessian", "taylor", "equivalent",
            "Equivalence"]
@@ -449,8 +454,46 @@ def _real_dummies(groups, intervals):
     return subs
 
 
+PROOF_SECONDS = 5.0    # time allowed for sympy's proof in equivalent()
+
+
+class _OutOfTime(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _time_limit(seconds):
+    """Raise _OutOfTime in the block after ``seconds`` (on the main
+    thread of a POSIX process; elsewhere the block runs unlimited)."""
+    if not hasattr(signal, "setitimer") or \
+            threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise _OutOfTime
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    start = time.monotonic()
+    outer = signal.setitimer(signal.ITIMER_REAL, seconds)[0]
+    if outer and outer < seconds:        # an outer timer ends sooner
+        signal.setitimer(signal.ITIMER_REAL, outer)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if outer:            # an outer timer was running: restore it
+            left = outer - (time.monotonic() - start)
+            signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3))
+
+
 def _simplify_to_zero(d):
     """Try a few sympy rewrites of d; return the last one (0 if proved)."""
+    if d.has(HyperbolicFunction):        # sech, tanh: fast through exp
+        e = sp.cancel(sp.expand(d.rewrite(sp.exp)))
+        if e == 0:
+            return e
     d = sp.simplify(d)
     if d != 0 and d.has(sp.log):
         d = sp.simplify(sp.expand_log(d))
@@ -624,7 +667,11 @@ def _differ(point, groups, entry, va, vb, used):
 
 def _verdict(pairs, groups, intervals, floats, rtol, used):
     """The Equivalence after all samples agreed: ask sympy for a proof."""
-    proved = _prove(pairs, _real_dummies(groups, intervals), floats)
+    try:
+        with _time_limit(PROOF_SECONDS):
+            proved = _prove(pairs, _real_dummies(groups, intervals), floats)
+    except _OutOfTime:
+        proved = None      # sympy could not decide in time: numeric verdict
     if proved:
         also = f" (and {_points(used)} agree)" if used else ""
         return Equivalence(True, f"sympy proves a - b = 0{also}", None,

@@ -1,10 +1,13 @@
 """Tests of mathlib.symbolic: shapes, layouts, Taylor polynomials and
 equivalent(), including its witnesses and domains."""
+import signal
+
 import pytest
 import sympy as sp
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from mathlib import symbolic
 from mathlib.symbolic import (Equivalence, equivalent, gradient, hessian,
                               jacobian, taylor)
 
@@ -322,3 +325,38 @@ def test_polynomial_and_its_expansion_are_equivalent(cx, cy):
     assert equivalent(sp.expand(p), p)
     r = equivalent(sp.expand(p), p + sp.Rational(1, 1000) * x**2)
     assert not r and r.method == "sample"
+
+
+def test_hyperbolic_forms_are_proved_quickly():
+    """sech^2 and 1 - tanh^2 (a tanh neuron's derivative) are proved
+    through exp, not left to simplify (which took tens of seconds)."""
+    x1, x2, w1, w2, b = sp.symbols("x1 x2 w1 w2 b", real=True)
+    z = w1 * x1 + w2 * x2 + b
+    result = symbolic.equivalent(x1 / sp.cosh(z) ** 2,
+                                 x1 * (1 - sp.tanh(z) ** 2))
+    assert result and result.method == "symbolic"
+
+
+def test_a_proof_that_runs_out_of_time_falls_back_to_the_samples(
+        monkeypatch):
+    monkeypatch.setattr(symbolic, "PROOF_SECONDS", 1e-4)
+    x = sp.Symbol("x")
+    result = symbolic.equivalent(sp.sin(x) ** 2 + sp.cos(x) ** 2 + x,
+                                 1 + x)
+    assert result and result.method == "numeric"
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_the_time_limit_keeps_an_outer_timer_running():
+    fired = []
+    previous = signal.signal(signal.SIGALRM, lambda *a: fired.append(1))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 30.0)
+        x = sp.Symbol("x")
+        assert symbolic.equivalent(sp.sin(2 * x), 2 * sp.sin(x) * sp.cos(x))
+        left = signal.getitimer(signal.ITIMER_REAL)[0]
+        assert 25.0 < left <= 30.0
+        assert signal.getsignal(signal.SIGALRM) is not None and not fired
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
