@@ -81,7 +81,8 @@ def test_notebook_layout_and_no_answer_key(key):
     nb = json.loads((ROOT / "exercises" / f"{key}.ipynb").read_text())
     sources = ["".join(c["source"]) for c in nb["cells"]]
     assert sources[0] == notebooks.setup_cell_source()
-    assert "from mathlib.exercises import check" in sources[1]
+    assert sources[1].startswith("# Problem set ")     # the page title
+    assert "from mathlib.exercises import check" in sources[2]
     for q in questions(key):
         assert f'check("{q.id}", {q.name})' in sources
         answer = [s for c, s in zip(nb["cells"], sources)

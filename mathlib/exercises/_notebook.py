@@ -25,7 +25,8 @@ from mathlib.exercises import check"""
 HOW_TO = """**How to answer.** Each question has a cell where you assign
 your answer to a named variable and a cell that checks it:
 `check("{first}", {name})` prints feedback at once, here or in Colab. Run
-the cells above first (in Colab, the first cell installs `mathlib`).
+the cells in order from the top (in Colab, the first cell installs
+`mathlib`).
 
 * A **number**: a Python float; a value you compute is fine. It must be
   right to 6 significant digits.
@@ -76,8 +77,8 @@ def build(chapter, setup_source):
         HOW_TO.format(first=first.id, name=first.name)
     cells = [
         _cell("code", setup_source, "setup", {"tags": ["remove-cell"]}),
-        _cell("code", IMPORT_CELL, "imports"),
         _cell("markdown", title, "title"),
+        _cell("code", IMPORT_CELL, "imports"),
         _cell("code", chapter.given, "given"),
     ]
     for k, q in enumerate(chapter.questions, 1):

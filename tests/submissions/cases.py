@@ -58,19 +58,21 @@ WRONG_B = {
                "    p[0] -= 1\n    return p",
 }
 
-FIND_OUT_DIR = '''import glob
-import os
+FIND_OUT_DIR = '''import os
 
 # What is in the working directory?
 listing = sorted(os.listdir("."))
-# Find the grader's --out directory in the process table and vandalise it.
-out = None
-for path in glob.glob("/proc/[0-9]*/cmdline"):
+# Find the grader that runs this notebook among the kernel's ancestors,
+# read its --out directory from the process table, and vandalise it.
+out, pid = None, os.getpid()
+while pid > 1 and out is None:
     try:
-        with open(path, "rb") as fh:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
             args = fh.read().split(b"\\0")
+        with open(f"/proc/{pid}/stat") as fh:
+            pid = int(fh.read().rsplit(")", 1)[1].split()[1])
     except OSError:
-        continue
+        break
     if b"mathlib.grade" in args and b"--out" in args:
         out = args[args.index(b"--out") + 1].decode()
 if out:
