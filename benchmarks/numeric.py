@@ -216,7 +216,7 @@ def main(argv=None):
     safe = run(CASES, repeats)
     unsafe = run(UNSAFE_CASES, repeats)
     print_tables(safe, "Complex-safe battery")
-    print_tables(unsafe, "Not complex-safe (auto falls back to Richardson)")
+    print_tables(unsafe, "Not complex-safe (auto: the complex step on analytic continuations, else Richardson)")
     print_goals(safe + unsafe)
     print(f"\n(total {time.perf_counter() - t0:.0f} s)")
 

@@ -22,34 +22,50 @@ complex evaluation per direction. No difference quotient comes close
 evaluations), which is why it is the default.
 
 It is only valid for *complex-safe* ``f``, which is checked without any
-flag from the caller: ``f`` raising on complex input (``math.exp``,
-``np.logaddexp``), returning real values for complex input (``np.abs``,
-``slogdet`` drop the imaginary part), or disagreeing with a cheap real
-screen (central differences along one mixed direction at steps t and 2t,
-4 evaluations, with a tolerance from the screen's own truncation and
-rounding bound: ``np.sign``, a partly dropped imaginary part such as
+flag from the caller, in three stages. (1) Complex points: ``f`` raising
+on complex input (``math.exp``, ``np.logaddexp``) or returning a real
+value (``np.abs``, ``slogdet`` drop the imaginary part) is caught at the
+first evaluation. (2) For vector and matrix x, the same points as an
+ndarray subclass on which ``abs``, ``fabs``, ``sign``, ``logaddexp(2)``,
+``linalg.slogdet`` and ``linalg.norm`` are the *analytic continuations*
+of the real functions (``|z| = z`` or ``-z`` by the sign of ``Re z``: the
+"complexification" of Martins, Sturdza and Alonso, 2003), which makes
+most such ``f`` complex-safe: as accurate, for a few times the cost of an
+evaluation (Python dispatches every numpy call on them). (3) A real
+fallback: an eighth-order central stencil (the Richardson extrapolation
+of D(h), ..., D(4h), with an error estimate), and where that estimate is
+not convincing, Ridders' method (halve h until successive extrapolations
+agree). Every complex-step answer must agree with a cheap real *screen*:
+central differences along one mixed direction at steps t and 2t (4
+evaluations), with a tolerance from the screen's own truncation and
+rounding bound; ``np.sign``, a partly dropped imaginary part such as
 ``x + abs(x)``, or a kink within t show up as an O(1) gap or as one-sided
-slopes that do not converge) sends the computation to a real fallback:
-an eighth-order
-central stencil (the Richardson extrapolation of D(h), ..., D(4h), with
-an error estimate), and where that estimate is not convincing, Ridders'
-method (halve h until successive extrapolations agree). Only on that path
-are one-sided slopes compared: a kink (``abs`` at 0, ``relu`` at 0,
-``max(x, y)`` at ``x == y``) raises ValueError naming the component and
-both slopes, while a kink merely *near* x is resolved by shrinking the
-step below its distance. ``np.maximum``, ``x * (x > 0)`` and ``np.where``
-are complex-safe away from their kinks and keep the fast path.
+slopes that do not converge, and send the computation on. On the real
+path a kink (``abs`` at 0, ``relu`` at 0, ``max(x, y)`` at ``x == y``)
+raises ValueError naming the component and both slopes, while a kink
+merely *near* x is resolved by shrinking the step below its distance.
+``np.maximum``, ``x * (x > 0)`` and ``np.where`` are complex-safe away
+from their kinks. What failed because of f's code (not of the point) is
+remembered per function object, so that the next call with the same
+``f`` starts at the stage that worked; the answer is still screened.
 
 Hessians use the *45-degree complex step*: with ``w = exp(i pi / 4)``,
 ``Im(f(x + w d u) + f(x - w d u)) / d^2 = u^T H u - d^4 f^(6)[u] / 360``
 ``+ O(d^8)`` (``w^2 = i``, ``w^4 = -1``: the gradient term, the d^2 error
 term and the subtraction of f(x) all disappear), for u = e_j and
-e_j + e_k; Richardson extrapolation in d^4 (steps 2**-3, 2**-4, ... times
-max(1, |x|)) gives ~1e-14 in three levels (two for polynomials), n(n+1)
-complex evaluations each. A real second-difference screen guards it, and
-non-complex-safe f get Richardson-extrapolated real second differences
-(~1e-11). Steps are powers of two scaled by max(1, |x_i|), so that
-``x + h`` is exact and large arguments work.
+e_j + e_k, n(n+1) complex evaluations per step d, extrapolated in d^4.
+Where to start: the forms converge like (d/R)^4 for f analytic on a disc
+of radius R, so the table starts at R / 128, with R estimated from the
+screen's own samples; for n > 3, where a step costs 20 evaluations or
+more, a pilot run along the screen's direction (4 evaluations) measures
+the convergence first, and the table starts where two steps, d and d/2,
+will do. That gives ~1e-14 (a few 1e-12 near a singularity, on the
+battery of benchmarks/numeric.py), with a third step, or a restart at a
+smaller d, when two steps do not do. The same real screen, on second
+differences, guards the answer, with the same three stages; the real
+fallback extrapolates real second differences (~1e-11). Steps are powers
+of two scaled by max(1, |x_i|), so that ``x + h`` is exact and large
+arguments work.
 
 The other methods exist so that the book can show why they are worse:
 ``"complex"`` (complex step, no checks), ``"richardson"`` (the real
@@ -63,6 +79,7 @@ import functools
 import itertools
 import math
 import warnings
+import weakref
 
 import numpy as np
 
@@ -81,6 +98,7 @@ _L6 = np.array([3 / 2, -3 / 5, 1 / 10])            # ... and sixth-order
 _H0_FIRST = 2.0 ** -5       # first step of the real Richardson tables
 _H0_SECOND = 2.0 ** -3      # ... of the real Hessian tables
 _H0_COMPLEX_HESSIAN = 2.0 ** -3   # ... of the 45-degree complex ones
+_R_FRACTION = 2.0 ** -5     # ... or this fraction of f's radius estimate
 _MAX_LEVELS = 30            # step halvings before giving up
 _BATCH = 2 ** 18            # largest batch of points built at once
 _MAX_SHRINK = 20            # divisions by 4 looking for finite values
@@ -89,9 +107,12 @@ _GOLDEN = (5 ** 0.5 - 1) / 2
 _T_SCREEN = 2.0 ** -17      # ~ eps**(1/3): step of the real screen
 _T_SCREEN_2 = 2.0 ** -13    # ~ eps**(1/4): step of the Hessian screen
 _SCREEN_TRIES = 4
-_SCREEN_STEPS = np.array([[1.0], [-1.0], [2.0], [-2.0]])
+_SCREEN_STEPS = np.array([1.0, -1.0, 2.0, -2.0])
 _OMEGA = np.exp(1j * np.pi / 4)
+_PILOT = np.array([1.0, -1.0, 0.5, -0.5]) * _OMEGA   # steps of `_pilot`
+_PILOT_R = 1e-8             # the change from d to d/2 it aims at
 _ComplexWarning = getattr(np, "exceptions", np).ComplexWarning
+_FLOATS = {float, np.float64}
 
 
 # --------------------------------------------------------------------------
@@ -147,7 +168,7 @@ def derivative(f, x, method="auto", h=None):
     if x0.ndim != 0:
         raise ValueError(f"derivative needs a scalar x, got shape "
                          f"{x0.shape}; use gradient, partial or jacobian")
-    jv = _jvp(F, _Directions.unit(1), method, h)[0]
+    jv = _jvp(F, _Directions.unit(1), method, h)
     return _shaped(jv[:, 0], F.out_shape)
 
 
@@ -185,7 +206,7 @@ def partial(f, x, i, method="auto", h=None):
     method, h = _check_method(method, h)
     F, x0 = _prepare(f, x)
     j = _flat_index(i, x0.shape)
-    jv = _jvp(F, _Directions.unit(x0.size, [j]), method, h)[0]
+    jv = _jvp(F, _Directions.unit(x0.size, [j]), method, h)
     return _shaped(jv[:, 0], F.out_shape)
 
 
@@ -225,7 +246,7 @@ def gradient(f, x, method="auto", h=None):
     method, h = _check_method(method, h)
     F, x0 = _prepare(f, x)
     _require_scalar(F, "gradient")
-    jv = _jvp(F, _Directions.unit(x0.size), method, h)[0]
+    jv = _jvp(F, _Directions.unit(x0.size), method, h)
     return _shaped(jv[0], x0.shape)
 
 
@@ -271,7 +292,7 @@ def directional_derivative(f, x, v, method="auto", h=None):
     if size == 0:
         return _shaped(np.zeros(F.m), F.out_shape)
     u = (v0 / size).reshape(1, -1)
-    jv = _jvp(F, _Directions.dense(u), method, h)[0]
+    jv = _jvp(F, _Directions.dense(u), method, h)
     return _shaped(jv[:, 0] * size, F.out_shape)
 
 
@@ -306,7 +327,7 @@ def jacobian(f, x, method="auto", h=None):
     """
     method, h = _check_method(method, h)
     F, x0 = _prepare(f, x)
-    jv = _jvp(F, _Directions.unit(x0.size), method, h)[0]
+    jv = _jvp(F, _Directions.unit(x0.size), method, h)
     return _shaped(jv, F.out_shape + x0.shape)
 
 
@@ -324,8 +345,9 @@ def hessian(f, x, method="auto", h=None):
         "auto" and "complex" extrapolate 45-degree complex steps
         (relative error ~1e-14, see the module docstring); "auto" falls
         back to "richardson" (extrapolated real second differences,
-        ~1e-11) for non-complex-safe f and raises at a kink; "central"
-        and "forward" are the textbook second differences with step h.
+        ~1e-11) for f that are not complex-safe, even with abs and its
+        kin continued, and raises at a kink; "central" and "forward" are
+        the textbook second differences with step h.
     h : float, optional
         Step of the "central" and "forward" methods.
 
@@ -371,7 +393,11 @@ def _check_method(method, h):
 
 
 def _prepare(f, x):
-    x0 = as_point(x, "x")
+    if type(x) is np.ndarray and x.dtype == np.float64 and 0 < x.ndim <= 2 \
+            and x.size:
+        x0 = x.copy()           # the common case, quickly (finite: in _Fun)
+    else:
+        x0 = as_point(x, "x")
     return _Fun(as_callable(f, "f"), x0), x0
 
 
@@ -416,7 +442,13 @@ def _pow2(a):
 
 
 def _norm(a):
-    return float(abs(a).max())
+    return float(np.maximum.reduce(np.abs(a), axis=None))
+
+
+def _finite(a):
+    """Are all entries of a finite? (Usually one cheap sum.)"""
+    return math.isfinite(np.add.reduce(a, axis=None)) or bool(
+        np.isfinite(a).all())
 
 
 def _moved(x, j, step):
@@ -434,7 +466,13 @@ def _colnorm(A):
 # --------------------------------------------------------------------------
 
 class _NotComplexSafe(Exception):
-    """f cannot be differentiated by complex steps (reason in args[0])."""
+    """f cannot be differentiated by complex steps (reason in args[0]).
+    `lasting` is False when the failure may depend on the point (a value
+    that is not finite), True when it is a property of f's code."""
+
+    def __init__(self, why, lasting=True):
+        super().__init__(why)
+        self.lasting = lasting
 
 
 class _Fun:
@@ -442,7 +480,15 @@ class _Fun:
 
     def __init__(self, f, x0):
         self.f, self.shape, self.x = f, x0.shape, x0.ravel()
-        raw = self._evaluate([self.x.copy()])[0][0]    # f may modify it
+        self.ax, self._s = np.abs(self.x), None
+        self.xmax = float(np.maximum.reduce(self.ax, axis=None))
+        if not math.isfinite(self.xmax):
+            as_point(x0, "x")               # raises: x contains nan ...
+        raw = self._evaluate([self.x.copy()])[0]    # f may modify it
+        if isinstance(raw, (float, np.floating)) and math.isfinite(raw):
+            self.y0, self.out_shape, self.m = np.array([float(raw)]), (), 1
+            self.fmax = abs(float(raw))     # the common case, quickly
+            return
         y0 = np.asarray(raw)
         if y0.dtype.kind not in "iuf" or not (
                 math.isfinite(y0) if y0.ndim == 0 else np.isfinite(y0).all()):
@@ -450,50 +496,76 @@ class _Fun:
         self.y0 = y0.astype(np.float64).ravel()
         self.out_shape, self.m = y0.shape, self.y0.size
         self.fmax = abs(float(y0)) if y0.ndim == 0 else _norm(self.y0)
-        ax = np.abs(self.x)
-        self.xmax = float(ax.max())
-        self.s = _pow2(np.maximum(1.0, ax))    # step scale per component
+
+    @property
+    def s(self):
+        """Step scale per component: a power of two >= max(1, |x_i|)."""
+        if self._s is None:
+            self._s = (_pow2(np.maximum(1.0, self.ax)) if self.xmax > 1
+                       else np.ones(len(self.x)))
+        return self._s
 
     def _evaluate(self, points):
-        outs, zs, f = [], [], self.f
+        """[f(z) for z in points], each z reshaped to x's shape; an
+        exception raised by f gets a note naming the point."""
+        f, shape, outs, z = self.f, self.shape, [], None
         try:
-            if self.shape:
+            if len(shape) == 1:
                 for z in points:
-                    zs.append(z)
-                    outs.append(f(z.reshape(self.shape)))
+                    outs.append(f(z))
+            elif shape:
+                for z in points:
+                    outs.append(f(z.reshape(shape)))
             else:
                 for z in points:
-                    zs.append(z)
                     outs.append(f(z[0]))
         except Exception as exc:
-            exc.add_note(f"(raised by f at {self.label(zs[-1])}, "
+            exc.add_note(f"(raised by f at {self.label(z)}, "
                          "evaluated by mathlib.numeric)")
             raise
-        return outs, zs
+        return outs
 
     def real(self, points, finite=True):
         """f at each point (flat float vectors) as an (N, m) array; nan
         and inf raise ValueError naming the point unless not `finite`."""
-        outs, zs = self._evaluate(points)
+        if not isinstance(points, np.ndarray):
+            points = list(points)
+        return self._rows(self._evaluate(points), points, finite)
+
+    def reals(self, points):
+        """For scalar f: [f(z) for z in points] as Python floats (nan and
+        inf included)."""
+        outs = self._evaluate(points)
+        if set(map(type, outs)) <= _FLOATS:
+            return outs                     # the common case, quickly
+        return self._rows(outs, points, False)[:, 0].tolist()
+
+    def _rows(self, outs, points, finite):
         try:
             Y = np.asarray(outs)
             ok = Y.dtype.kind in "iuf" and Y.shape[1:] == self.out_shape
         except ValueError:                  # ragged shapes
             ok = False
         if not ok:
-            for z, y in zip(zs, outs):
+            for z, y in zip(points, outs):
                 check_output(y, where=lambda: self.label(z),
                              shape=self.out_shape)
-        Y = Y.reshape(len(zs), self.m).astype(np.float64, copy=False)
+        Y = Y.reshape(len(outs), self.m).astype(np.float64, copy=False)
         if finite and not np.isfinite(Y).all():
             r = int(np.argmin(np.isfinite(Y).all(axis=1)))
-            check_output(outs[r], where=self.label(zs[r]))
+            check_output(outs[r], where=self.label(points[r]))
         return Y
 
-    def cplx(self, points):
-        """f at complex points as an (N, m) complex array."""
+    def cplx(self, points, analytic=False):
+        """f at complex points as an (N, m) complex array, passed as
+        `_Analytic` arrays if `analytic`. Raises _NotComplexSafe as soon as
+        f raises or returns a real value (at the first point, usually)."""
+        points = iter(points if not analytic else
+                      (z.view(_Analytic) for z in points))
         try:
-            outs = self._evaluate(points)[0]
+            outs = self._evaluate(itertools.islice(points, 1))
+            if _kind(outs[0]) == "c":
+                outs += self._evaluate(points)
             Y = np.asarray(outs)
         except Exception as exc:
             raise _NotComplexSafe(f"f raised {type(exc).__name__} at a "
@@ -528,6 +600,131 @@ class _Fun:
         return out
 
 
+# --------------------------------------------------------------------------
+# complexified numpy: abs, sign, ... continued analytically
+# --------------------------------------------------------------------------
+
+def _kind(y):
+    """The dtype kind of a value returned by f: 'f', 'c', ..."""
+    dtype = getattr(y, "dtype", None)
+    return (dtype if dtype is not None else np.asarray(y).dtype).kind
+
+
+def _cabs(z):
+    """|x| continued to complex z = x + iy: z where x >= 0, -z where x < 0
+    (np.abs(z) is the modulus, a real number)."""
+    return z * np.copysign(1.0, np.real(z))
+
+
+def _csign(z):
+    """sign(x) continued: sign(Re z), a constant (np.sign(z) is z/|z|)."""
+    return np.sign(z.real)
+
+
+def _clogaddexp(a, b, log2=False):
+    """log(e^a + e^b) (log2(2^a + 2^b) if log2) for complex a, b, from the
+    one with the larger real part (numpy has no complex logaddexp)."""
+    first = a.real >= b.real
+    big, small = np.where(first, a, b), np.where(first, b, a)
+    if log2:
+        return big + np.log1p(np.exp2(small - big)) / np.log(2.0)
+    return big + np.log1p(np.exp(small - big))
+
+
+def _cslogdet(a):
+    """(sign, log|det a|) continued: log(s det a), s = sign(Re det a)."""
+    sign, logabs = result = np.linalg.slogdet(a)
+    s = np.sign(sign.real)
+    out = s, logabs + np.log(s * sign)
+    return type(result)(*out) if hasattr(result, "_fields") else out
+
+
+def _cnorm(x, ord=None, axis=None, keepdims=False):
+    """The Frobenius or 2-norm sqrt(sum x^2) and vector p-norms
+    (sum |x|^p)^(1/p) continued; other norms as numpy computes them."""
+    if ord in (None, "fro") or (ord == 2 and (x.ndim == 1 or isinstance(
+            axis, (int, np.integer)))):
+        return np.sqrt(np.sum(x * x, axis=axis, keepdims=keepdims))
+    if isinstance(ord, (int, float)) and 1 <= ord < np.inf and (
+            x.ndim == 1 or isinstance(axis, (int, np.integer))):
+        return np.sum(_cabs(x) ** ord, axis=axis, keepdims=keepdims) ** (
+            1 / ord)
+    return np.linalg.norm(x, ord, axis, keepdims)
+
+
+_UFUNC_RULES = {np.absolute: _cabs, np.fabs: _cabs, np.sign: _csign,
+                np.logaddexp: _clogaddexp,
+                np.logaddexp2: functools.partial(_clogaddexp, log2=True)}
+_FUNCTION_RULES = {np.linalg.slogdet: _cslogdet, np.linalg.norm: _cnorm}
+
+
+class _Analytic(np.ndarray):
+    """A complex array on which abs, fabs, sign, logaddexp(2),
+    linalg.slogdet and linalg.norm are the analytic continuations of the
+    real functions (the *complexification* of Martins, Sturdza and Alonso,
+    2003). Every other operation is numpy's, on plain arrays; complex
+    results are _Analytic again, scalars as 0-d arrays, so that the rules
+    reach every later step of f. (The rules agree with numpy for real
+    input.) The dispatch costs a few microseconds per numpy call: f sees
+    these arrays only when plain complex points failed."""
+
+    def __array_ufunc__(self, ufunc, method, *args, **kwargs):
+        args = [a.view(np.ndarray) if type(a) is _Analytic else a
+                for a in args]
+        if method == "__call__" and not kwargs:         # the common case
+            result = _UFUNC_RULES.get(ufunc, ufunc)(*args)
+            if type(result) is np.ndarray:
+                return result.view(_Analytic) if result.dtype.kind == "c" \
+                    else result
+            return _wrap(result)
+        out = kwargs.get("out")
+        if out is not None:
+            kwargs["out"] = tuple(_plain(out))
+        result = getattr(ufunc, method)(*args, **kwargs)
+        if out is not None:
+            return out[0] if len(out) == 1 else out
+        return _wrap(result)
+
+    def __array_function__(self, func, types, args, kwargs):
+        rule = _FUNCTION_RULES.get(func)
+        if rule is None:            # numpy's, on plain arrays (faster)
+            return _wrap(super().__array_function__(
+                func, types, tuple(_plain(args)), kwargs))
+        return _wrap(rule(*_plain(args), **kwargs))
+
+    def __getitem__(self, key):
+        return _wrap(super().__getitem__(key))
+
+
+def _plain(values):
+    return [v.view(np.ndarray) if type(v) is _Analytic else v
+            for v in values]
+
+
+def _wrap(result):
+    """Complex arrays and scalars as _Analytic (so that the rules apply to
+    them too); tuples element by element; anything else unchanged."""
+    if type(result) is np.ndarray:
+        return result.view(_Analytic) if result.dtype.kind == "c" else result
+    if isinstance(result, np.complexfloating):
+        return np.asarray(result).view(_Analytic)
+    if isinstance(result, tuple):
+        parts = map(_wrap, result)
+        return type(result)(*parts) if hasattr(result, "_fields") \
+            else tuple(parts)
+    return result
+
+
+@functools.lru_cache(maxsize=64)
+def _eye(n, unit=1.0):
+    return unit * np.eye(n)
+
+
+@functools.lru_cache(maxsize=64)
+def _all_units(n):
+    return _Directions(n, index=np.arange(n))
+
+
 class _Directions:
     """k directions in R^n: unit vectors e_j (j in `index`), or the rows of
     a dense (k, n) array `V`."""
@@ -539,8 +736,9 @@ class _Directions:
 
     @classmethod
     def unit(cls, n, index=None):
-        return cls(n, index=np.arange(n) if index is None else
-                   np.asarray(index))
+        if index is None:
+            return _all_units(n)
+        return cls(n, index=np.asarray(index))
 
     @classmethod
     def dense(cls, V):
@@ -567,16 +765,23 @@ class _Directions:
         a = np.max(np.where(self.V != 0, np.abs(x), 0.0), axis=1)
         return _pow2(np.maximum(1.0, a) / np.where(vmax > 0, vmax, 1.0))
 
-    def points(self, x, steps, rows=None):
-        """x + steps[r] * v_r for the chosen rows (all by default): an
-        (N, n) array, or a generator when that would be large."""
+    def magnitude(self, F):
+        """max(1, |x_i|) over the components each direction moves, divided
+        by max |v_i|: the scale of the complex step (any positive step
+        works there; this one keeps f(x + i h) from underflowing)."""
+        if self.V is None:
+            return np.maximum(1.0, F.ax if self.all else F.ax[self.index])
+        return self.scale(F)
+
+    def points(self, x, steps, rows=None, unit=1.0):
+        """x + unit * steps[r] * v_r for the chosen rows (all by default):
+        an (N, n) array, or a generator when that would be large."""
+        if rows is None and self.all and self.n ** 2 <= _BATCH:
+            return x + _eye(self.n, unit) * steps
+        if unit != 1.0:
+            steps = unit * steps
         if rows is None and self.V is not None:
             return x + steps[:, None] * self.V
-        if rows is None and self.all and self.n ** 2 <= _BATCH:
-            Z = np.empty((self.n, self.n), steps.dtype)
-            Z[:] = x
-            Z.flat[::self.n + 1] += steps           # x + diag(steps)
-            return Z
         if rows is None:
             rows = np.arange(self.k)
         else:
@@ -615,37 +820,81 @@ class _Directions:
 # --------------------------------------------------------------------------
 
 def _jvp(F, dirs, method, h):
-    """(J @ v for every direction as an (m, k) array, method used)."""
-    if method in ("auto", "complex"):
-        JV = _complex_jvp(F, dirs, strict=method == "complex")
-        if JV is not None and (method == "complex"
-                               or _screen(F, dirs, JV)):
-            return JV, "complex"
-        method = "richardson"
-    if method == "richardson":
-        return _richardson_jvp(F, dirs), method
-    return _difference_jvp(F, dirs, method, h), method
-
-
-def _complex_jvp(F, dirs, strict):
-    """Complex step Im f(x + i h v) / h; None if f is not complex-safe
-    (ValueError instead if `strict`)."""
-    h = _H_COMPLEX * dirs.scale(F)
-    try:
-        Y = F.cplx(dirs.points(F.x, 1j * h))
-        JV = (Y.imag / h[:, None]).T
-        if not np.isfinite(JV).all():
-            raise _NotComplexSafe("f is not finite at a complex point")
-    except _NotComplexSafe as why:
-        if strict:
+    """J @ v for every direction, as an (m, k) array."""
+    if method == "auto":
+        return _auto_jvp(F, dirs)
+    if method == "complex":
+        try:
+            return _complex_jvp(F, dirs)
+        except _NotComplexSafe as why:
             raise ValueError(f"method='complex' needs an f that accepts "
                              f"complex input and keeps the imaginary part:"
                              f" {why.args[0]}; use method='auto'") from why
-        return None
+    if method == "richardson":
+        return _richardson_jvp(F, dirs)
+    return _difference_jvp(F, dirs, method, h)
+
+
+def _auto_jvp(F, dirs):
+    """The complex step, checked by a real screen: with complex points,
+    then (if f is not complex-safe) with `_Analytic` ones; Richardson's
+    method if neither passes. A failure that is a property of f's code is
+    remembered (see `_kinds`): the next call skips that attempt."""
+    screen = _Screen(F, dirs)
+    for kind in _kinds(F):
+        try:
+            JV = _complex_jvp(F, dirs, kind == "analytic")
+        except _NotComplexSafe as why:
+            _failed(F, kind, why.lasting)
+            continue
+        verdict = screen.verdict(JV)
+        if verdict == "agree":
+            return JV
+        if verdict != "differ":          # a kink near x, or no conclusion
+            break
+        _failed(F, kind)
+    return _richardson_jvp(F, dirs)
+
+
+_KINDS = ("complex", "analytic")
+_FAILURES = weakref.WeakKeyDictionary()     # f -> how many _KINDS failed
+
+
+def _kinds(F):
+    """The complex evaluations "auto" tries: plain complex points, then
+    `_Analytic` ones (vector or matrix x only: a scalar x reaches f as a
+    numpy scalar), minus those that already failed for this function
+    object. Only the order of the attempts depends on this cache: every
+    answer is still screened, and Richardson's method is always valid."""
+    kinds = _KINDS if F.shape else _KINDS[:1]
+    try:
+        return kinds[_FAILURES.get(F.f, 0):]
+    except TypeError:                   # f cannot be weakly referenced
+        return kinds
+
+
+def _failed(F, kind, lasting=True):
+    if lasting:
+        try:
+            _FAILURES[F.f] = max(_FAILURES.get(F.f, 0),
+                                 _KINDS.index(kind) + 1)
+        except TypeError:
+            pass
+
+
+def _complex_jvp(F, dirs, analytic=False):
+    """Complex step Im f(x + i h v) / h, h = 1e-20 * max(1, |x|) (relative
+    to v); _NotComplexSafe if f is not complex-safe."""
+    h = _H_COMPLEX * dirs.magnitude(F)
+    Y = F.cplx(dirs.points(F.x, h, unit=1j), analytic)
+    JV = (Y.imag / h[:, None]).T
+    if not _finite(JV):
+        raise _NotComplexSafe("f is not finite at a complex point",
+                              lasting=False)
     return JV
 
 
-def _screen(F, dirs, JV):
+class _Screen:
     """Does a real central difference agree with the complex step?
 
     Along w = sum c_r v_r (fixed irregular dyadic weights), D(t) and D(2t)
@@ -653,63 +902,85 @@ def _screen(F, dirs, JV):
     times the truncation estimate |D(t) - D(2t)| plus the rounding bound.
     A kink, np.sign or a dropped imaginary part gives an O(|J w|) gap.
     While D(t) and D(2t) disagree (t is not small compared with the scale
-    on which f changes, e.g. a kink within t of x), t is divided by 16;
-    after _SCREEN_TRIES tries the answer is no."""
-    c = _screen_weights(dirs.k)
-    w, jw = dirs.combo(c), JV @ c
-    wmax = float(abs(w).max())
-    if wmax == 0:                       # v = 0: nothing to check
-        return True
-    t = _T_SCREEN * _pow2(max(1.0, F.xmax) / wmax)
-    for _ in range(_SCREEN_TRIES):
-        Y = F.real(F.x + _SCREEN_STEPS * (t * w), finite=False)
-        verdict = _screen_verdict(Y, F, jw, t)
-        if verdict is not None:
-            return verdict
-        t /= 16
-    return False
+    on which f changes, e.g. a kink within t of x), t is divided by 16, up
+    to _SCREEN_TRIES times. The samples are kept: a second answer (from
+    _Analytic points) is checked without new evaluations."""
+
+    def __init__(self, F, dirs):
+        self.c, cmax, self.steps = _screen_weights(dirs.k)
+        self.F, self.samples = F, []
+        if not dirs.all:
+            w = dirs.combo(self.c)
+            cmax, self.steps = float(abs(w).max()), _SCREEN_STEPS[:, None] * w
+        self.t = _T_SCREEN * _pow2(max(1.0, F.xmax) / cmax) if cmax else 0
+
+    def verdict(self, JV):
+        """'agree', 'differ', 'kink' (the one-sided slopes differ at
+        every step tried) or 'unsure' (no step gave finite, consistent
+        samples). A kink near x but not at it is stepped over: at a
+        smaller t the samples no longer straddle it."""
+        if not self.t:                   # v = 0: nothing to check
+            return "agree"
+        F, jw, t = self.F, JV @ self.c, self.t
+        kink = False
+        for i in range(_SCREEN_TRIES):
+            if i == len(self.samples):
+                P = F.x + t * self.steps     # x + t w, x - t w, x + 2t w...
+                self.samples.append(F.reals(P) if F.m == 1 else
+                                    F.real(P, finite=False))
+            verdict = _screen_verdict(self.samples[i], F, jw, t)
+            if verdict in ("agree", "differ"):
+                return verdict
+            kink |= verdict == "kink"    # a kink within t: maybe not at x
+            t /= 16
+        return "kink" if kink else "unsure"
 
 
 def _screen_verdict(Y, F, jw, t):
-    """True (agree), False (disagree or kink) or None (inconclusive: t is
-    too large or a sample is not finite). Y = f(x + t w), f(x - t w),
-    f(x + 2t w), f(x - 2t w). The one-sided slopes are compared too:
-    J(t) = (f(x+tw) + f(x-tw) - 2f(x)) / t is ~ t f'' for smooth f
-    (J(2t) ~ 2 J(t)) but ~ the jump at a kink (J(2t) ~ J(t)), which the
-    complex step and the central difference can both miss (x + abs(x) at
-    0 gives 1 for both). Scalars are handled as Python floats (fast)."""
-    y0 = F.y0
+    """Y = f(x + t w), f(x - t w), f(x + 2t w), f(x - 2t w); 'unsure' if t
+    is too large or a sample is not finite. The one-sided slopes are
+    compared too: J(t) = (f(x+tw) + f(x-tw) - 2f(x)) / t is ~ t f'' for
+    smooth f (J(2t) ~ 2 J(t)) but ~ the jump at a kink (J(2t) ~ J(t)),
+    which the complex step and the central difference can both miss
+    (x + abs(x) at 0 gives 1 for both). For scalar f, Y is a list and all
+    of this is arithmetic on Python floats (fast); else on arrays."""
     if F.m == 1:
-        Y, y0, jw = Y[:, 0].tolist(), float(y0[0]), float(jw[0])
+        y0, jw, yp1, ym1, yp2, ym2 = float(F.y0[0]), float(jw[0]), *Y
         if not all(map(math.isfinite, Y)):
-            return None
-    elif not np.isfinite(Y).all():
-        return None
-    yp1, ym1, yp2, ym2 = Y
+            return "unsure"
+        big = max(abs(yp1), abs(ym1), abs(yp2), abs(ym2), F.fmax)
+        flat = abs
+    else:
+        y0, (yp1, ym1, yp2, ym2) = F.y0, Y
+        if not np.isfinite(Y).all():
+            return "unsure"
+        big, flat = max(_norm(Y), F.fmax), _norm
     d1, d2 = (yp1 - ym1) / (2 * t), (yp2 - ym2) / (4 * t)
     j1, j2 = abs(yp1 + ym1 - 2 * y0) / t, abs(yp2 + ym2 - 2 * y0) / (2 * t)
-    njw = _mx(abs(jw))
-    big = max(max(map(_mx, map(abs, Y))), F.fmax) + F.xmax * t * njw
-    rnd = 1e3 * _EPS * big / t
-    if np.any((j1 > 0.75 * j2) & (j1 > rnd)):
-        return False                                    # a kink
-    trunc = _mx(abs(d1 - d2))
-    if trunc > 1e-3 * max(_mx(abs(d1)), njw) + rnd:
-        return None
-    return _mx(abs(d1 - jw)) <= 10 * trunc + rnd + 1e-12 * njw
+    njw = flat(jw)
+    rnd = 1e3 * _EPS * (big + F.xmax * t * njw) / t
+    if np.any((j1 > 0.75 * j2) & (j1 > rnd)) if F.m > 1 else (
+            j1 > 0.75 * j2 and j1 > rnd):
+        return "kink"
+    trunc = flat(d1 - d2)
+    if trunc > 1e-3 * max(flat(d1), njw) + rnd:
+        return "unsure"
+    if flat(d1 - jw) <= 10 * trunc + rnd + 1e-12 * njw:
+        return "agree"
+    return "differ"
 
 
-def _mx(a):
-    """max(a) as a float, for a float or an array."""
-    return a if isinstance(a, float) else float(a.max())
-
-
-def _screen_weights(k, _cache={}):
-    """k irregular dyadic weights in [0.5, 1.5) (golden-ratio sequence)."""
-    if k not in _cache:
+def _screen_weights(k, signs=False, _cache={}):
+    """k irregular dyadic weights c in [0.5, 1.5) (golden-ratio sequence;
+    with alternating signs if `signs`), max |c|, and the screen's steps
+    along c: the rows of _SCREEN_STEPS c."""
+    if (k, signs) not in _cache:
         frac = np.modf(np.arange(1, k + 1) * _GOLDEN)[0]
-        _cache[k] = 0.5 + np.floor(16 * frac) / 16
-    return _cache[k]
+        c = 0.5 + np.floor(16 * frac) / 16
+        c = c * (-1.0) ** np.arange(k) if signs else c
+        _cache[k, signs] = (c, float(abs(c).max()),
+                            _SCREEN_STEPS[:, None] * c)
+    return _cache[k, signs]
 
 
 def _difference_jvp(F, dirs, method, h):
@@ -778,31 +1049,35 @@ class _Sequence:
     As `_Ridders` (one column, with step ratio r), but lighter: the
     Hessian tables run on the fast path."""
 
-    def __init__(self, p, r, min_levels, rtol):
+    def __init__(self, p, r, min_levels, rtol, early=0.0):
         self.fac, self.min_levels, self.rtol = float(r) ** p, min_levels, rtol
+        self.early = early          # rtol before min_levels
         self.prev, self.best, self.err, self.levels = None, None, np.inf, 0
 
     def add(self, D, floor):
         """Add D; True when done (see `_Ridders`)."""
-        row, grew = [D], np.inf
+        row = [D]
         if self.prev is None:
             self.best = D
         else:
             fac = 1.0
             for j, prev in enumerate(self.prev):
                 fac *= self.fac
-                row.append(row[j] + (row[j] - prev) / (fac - 1))
-                e = max(_norm(row[-1] - row[j]), _norm(row[-1] - prev))
+                step = (row[j] - prev) / (fac - 1)
+                row.append(row[j] + step)
+                e = fac * _norm(step)   # max |new - row[j]|, |new - prev|
                 if e <= self.err:
                     self.err, self.best = e, row[-1]
-            grew = _norm(row[-1] - self.prev[-1])
-        self.prev = row
+        last, self.prev = self.prev, row
         self.levels += 1
-        if self.levels < self.min_levels:
-            return self.levels > 1 and self.err <= floor
+        if self.levels == 1:
+            return False
         size = _norm(self.best)
+        if self.levels < self.min_levels:
+            return self.err <= self.early * size + floor
         return self.err <= self.rtol * size + floor or (
-            self.err <= 1e-7 * size and grew >= _SAFE * self.err)
+            self.err <= 1e-7 * size
+            and _norm(row[-1] - last[-1]) >= _SAFE * self.err)
 
 
 def _richardson_jvp(F, dirs):
@@ -918,26 +1193,36 @@ def _kinks(F, samples, levels):
 
     With J(h) = (f(x+h) - 2 f(x) + f(x-h)) / h = right minus left
     difference quotient, J halves with h for smooth f but tends to the
-    jump at a kink: look for |J| not decreasing over the last three
-    levels. Yields (r, dict with the output index, slopes, jump, h)."""
+    jump at a kink: look for |J| not decreasing over three consecutive
+    levels, the last three or any before them (a kink near x but not at
+    it: the table may have converged to the average of the two slopes
+    while its steps straddled it). Yields (r, dict with the output index,
+    slopes, jump, h)."""
     H = np.array([s[0] for s in samples])
     P = np.array([s[1] for s in samples])
     M = np.array([s[2] for s in samples])
     for r in np.flatnonzero(levels >= 3):
-        lv = levels[r] - np.array([3, 2, 1])
-        h, p, m = H[lv, r][:, None], P[lv, r], M[lv, r]
-        J = np.abs(p + m - 2 * F.y0) / h
-        noise = 1e3 * _EPS * (np.abs(F.y0) + np.abs(p[2]) + np.abs(m[2]))
-        kink = (J[2] > 0.8 * J[1]) & (J[1] > 0.8 * J[0]) & (
-            J[2] > noise / h[2])
-        if kink.any():
-            a = int(np.argmax(kink))
-            yield r, {
-                "output": a, "jump": J[2, a], "h": h[2, 0],
-                "right": 2 * (p[2, a] - F.y0[a]) / h[2, 0]
-                - (p[1, a] - F.y0[a]) / h[1, 0],
-                "left": 2 * (F.y0[a] - m[2, a]) / h[2, 0]
-                - (F.y0[a] - m[1, a]) / h[1, 0]}
+        for end in range(levels[r], 2, -1):
+            found = _kink_at(F, H, P, M, r, end - np.array([3, 2, 1]))
+            if found:
+                yield r, found
+                break
+
+
+def _kink_at(F, H, P, M, r, lv):
+    """The kink test of `_kinks` on levels lv of direction r (or None)."""
+    h, p, m = H[lv, r][:, None], P[lv, r], M[lv, r]
+    J = np.abs(p + m - 2 * F.y0) / h
+    noise = 1e3 * _EPS * (np.abs(F.y0) + np.abs(p[2]) + np.abs(m[2]))
+    kink = (J[2] > 0.8 * J[1]) & (J[1] > 0.8 * J[0]) & (J[2] > noise / h[2])
+    if not kink.any():
+        return None
+    a = int(np.argmax(kink))
+    return {"output": a, "jump": J[2, a], "h": h[2, 0],
+            "right": 2 * (p[2, a] - F.y0[a]) / h[2, 0]
+            - (p[1, a] - F.y0[a]) / h[1, 0],
+            "left": 2 * (F.y0[a] - m[2, a]) / h[2, 0]
+            - (F.y0[a] - m[1, a]) / h[1, 0]}
 
 
 def _kink_message(F, dirs, r, kink):
@@ -961,154 +1246,277 @@ def _kink_message(F, dirs, r, kink):
 # --------------------------------------------------------------------------
 
 def _hessian_flat(F, method, h):
-    if method in ("auto", "complex"):
+    if method == "auto":
+        return _auto_hessian(F)
+    if method == "complex":
         try:
-            H = _hessian_extrapolated(F, True)
-            if method == "complex" or _screen_hessian(F, H):
-                return H
+            screen = _HessianScreen(F)
+            return _hessian_extrapolated(F, "complex", screen.start
+                                         or _H0_COMPLEX_HESSIAN, screen.u)
         except _NotComplexSafe as why:
-            if method == "complex":
-                raise ValueError(f"method='complex' needs an f that accepts"
-                                 f" complex input: {why.args[0]}; use "
-                                 "method='auto'") from why
-        _richardson_jvp(F, _Directions.unit(F.x.size))    # kink check
-        method = "richardson"
+            raise ValueError(f"method='complex' needs an f that accepts"
+                             f" complex input: {why.args[0]}; use "
+                             "method='auto'") from why
     if method == "richardson":
-        return _hessian_extrapolated(F, False)
+        return _hessian_extrapolated(F, "real", _H0_SECOND)
     return _hessian_fixed(F, method, h)
+
+
+def _auto_hessian(F):
+    """As `_auto_jvp`: 45-degree complex steps (complex, then _Analytic
+    points) from the first step the screen suggests, checked by the
+    screen; else the real tables, after a kink check."""
+    kinds = _kinds(F)
+    screen = _HessianScreen(F) if kinds else None
+    for kind in kinds if screen and screen.start else ():
+        try:
+            H = _hessian_extrapolated(F, kind, screen.start, screen.u)
+        except _NotComplexSafe as why:
+            _failed(F, kind, why.lasting)
+            continue
+        verdict = screen.verdict(H)
+        if verdict == "agree":
+            return H
+        if verdict != "differ":
+            break
+        _failed(F, kind)
+    _richardson_jvp(F, _Directions.unit(F.x.size))    # kink check
+    return _hessian_extrapolated(F, "real", _H0_SECOND)
 
 
 @functools.lru_cache(maxsize=16)
 def _pair_pattern(n):
-    """Index pairs j <= k, the diagonal mask, and the 0/1 rows e_j + e_k
-    (None if too large to build at once)."""
+    """Index pairs j <= k, the 0/1 rows e_j + e_k then their negatives
+    (None if too large to build at once), and the matrix M of
+    `_Pairs.hessian` (None for n > 16, where it would be large)."""
     J, K = np.triu_indices(n)
-    U = None
+    U = M = None
     if len(J) * n <= _BATCH:
         U = np.zeros((len(J), n))
         U[np.arange(len(J)), J] = 1.0
         U[np.arange(len(J)), K] = 1.0
-    return J, K, J == K, U
+        U = np.concatenate([U, -U])
+    if n <= 16:
+        M, diag = np.zeros((n, n, len(J))), np.flatnonzero(J == K)
+        for r, (j, k) in enumerate(zip(J, K)):
+            M[[j, k], [k, j], r] = 1.0 if j == k else 0.5
+            if j != k:
+                M[[j, k], [k, j], diag[j]] -= 0.5
+                M[[j, k], [k, j], diag[k]] -= 0.5
+        M = M.reshape(n * n, len(J))
+    return J, K, U, M
 
 
 class _Pairs:
     """The directions u = s_j e_j (+ s_k e_k), j <= k, of the quadratic
-    forms u^T H u from which the Hessian is assembled."""
+    forms u^T H u from which the Hessian is assembled (s = F.s, or 1 if
+    `unit` or |x| <= 1)."""
 
-    def __init__(self, F, s):
-        self.F, self.s = F, s
-        self.J, self.K, self.diag, U = _pair_pattern(F.x.size)
-        self.U = self.U2 = None
-        if U is not None:
-            self.U = U * s
-            self.U2 = np.concatenate([self.U, -self.U])
+    def __init__(self, F, unit=False):
+        self.F, self.n = F, F.x.size
+        self.s = None if unit or F.xmax <= 1 else F.s
+        self.J, self.K, self.U2, self.M = _pair_pattern(self.n)
+        if self.U2 is not None and self.s is not None:
+            self.U2 = self.U2 * self.s
 
-    def points(self, step, both=True):
-        """x + step * u for every u, then (if both) x - step * u."""
-        if self.U is not None:
-            return self.F.x + step * (self.U2 if both else self.U)
-        if not both:
-            return self._lazy(step)
-        return itertools.chain(self._lazy(step), self._lazy(-step))
+    def points(self, steps, both=True):
+        """x + d * u for every u, then (if both) x - d * u, for each d in
+        steps: an array, or a generator when that would be large."""
+        if self.U2 is not None:
+            U = self.U2 if both else self.U2[:len(self.J)]
+            return (self.F.x + np.multiply.outer(steps, U)).reshape(-1,
+                                                                    self.n)
+        return itertools.chain.from_iterable(
+            itertools.chain(self._lazy(d), self._lazy(-d)) if both
+            else self._lazy(d) for d in steps)
 
     def _lazy(self, step):
+        s = np.ones(self.n) if self.s is None else self.s
         for j, k in zip(self.J, self.K):
-            z = _moved(self.F.x, j, step * self.s[j])
-            yield z if j == k else _moved(z, k, step * self.s[k])
+            z = _moved(self.F.x, j, step * s[j])
+            yield z if j == k else _moved(z, k, step * s[k])
 
     def hessian(self, Q):
-        """H from Q = u^T H u: H_jk = (Q_jk - Q_jj - Q_kk) / (2 s_j s_k)."""
-        J, K, s, diag = self.J, self.K, self.s, self.diag
-        Qd = Q[diag]
-        H = np.empty((len(s), len(s)))
-        H[J, K] = np.where(diag, Q / s[J] ** 2,
-                           (Q - Qd[J] - Qd[K]) / (2 * s[J] * s[K]))
-        H[K, J] = H[J, K]
-        return H
-
-
-def _quadratic_forms(pairs, d, use_complex):
-    """u^T H u for every u, and a rounding-noise level: the 45-degree
-    complex step Im(f(x + w d u) + f(x - w d u)) / d^2 = u^T H u + O(d^4)
-    (w = exp(i pi / 4): w^2 = i, w^4 real), or the real second difference
-    (f(x + d u) - 2 f(x) + f(x - d u)) / d^2 = u^T H u + O(d^2)."""
-    F = pairs.F
-    if use_complex:
-        Y = F.cplx(pairs.points(d * _OMEGA)).imag[:, 0]
-        N = len(Y) // 2
-        Q = Y[:N] + Y[N:]
-    else:
-        Y = F.real(pairs.points(d), finite=False)[:, 0]
-        N = len(Y) // 2
-        Q = Y[:N] + Y[N:] - 2 * F.y0[0]
-    noise = 1e2 * _EPS * max(_norm(Y), F.fmax) / d ** 2
-    return Q / d ** 2, noise
-
-
-def _hessian_extrapolated(F, use_complex):
-    """Ridders' extrapolation of the quadratic forms as d -> 0.
-
-    Complex: steps 2**-3, 2**-4, ... (times s), error series in d**4,
-    usually three levels; if the first two levels agree to rounding (f is
-    a polynomial of degree < 6) the larger step is kept, as it has less
-    rounding. Real: the same with a series in d**2. When the first two
-    levels differ by more than 1%, d is far too large for f (e.g. lse at
-    x = 100, where s = 128): the table restarts at a 16 times smaller d."""
-    pairs = _Pairs(F, F.s)
-    p, d = (4, _H0_COMPLEX_HESSIAN) if use_complex else (2, _H0_SECOND)
-    new_table = functools.partial(_Sequence, p, 2, 3, 1e-8 if use_complex
-                                  else 4 * _EPS)
-    table, Q, noise, d = new_table(), *_finite_forms(pairs, d, use_complex)
-    first = Q
-    for _ in range(_MAX_LEVELS):
-        if table.add(Q, noise):
-            break
-        if table.levels == 2 and table.err > 1e-2 * _norm(table.best):
-            table, first, d = new_table(), None, d / 16
+        """H from Q = u^T H u: H_jk = (Q_jk - Q_jj - Q_kk) / (2 s_j s_k),
+        H_jj = Q_jj / s_j^2: the linear map M, then the scaling."""
+        J, K, n = self.J, self.K, self.n
+        if self.M is not None:
+            H = (self.M @ Q).reshape(n, n)
         else:
-            d /= 2
-        Q, noise = _quadratic_forms(pairs, d, use_complex)
-        first = Q if first is None else first
-    best = table.best
-    if use_complex and table.levels == 2 and _norm(Q - first) <= noise:
-        best = first
+            H, Qd = np.empty((n, n)), Q[J == K]
+            H[J, K] = H[K, J] = (Q - Qd[J] - Qd[K]) / np.where(J == K, -1, 2)
+        return H if self.s is None else H / np.outer(self.s, self.s)
+
+
+def _quadratic_forms(pairs, steps, kind):
+    """[(Q, rounding, d) for each step d]: the quadratic forms Q = u^T H u
+    for every u, and eps times the size of the values they are made of
+    (per form; one number for kind "real"), from one batch of points.
+    The 45-degree complex step (kind "complex" or "analytic"):
+    Im(f(x + w d u) + f(x - w d u)) / d^2 = u^T H u + O(d^4) (w = exp(i
+    pi / 4): w^2 = i, w^4 real); the real second difference (kind "real"):
+    (f(x + d u) - 2 f(x) + f(x - d u)) / d^2 = u^T H u + O(d^2)."""
+    F, d2 = pairs.F, np.array(steps)[:, None] ** 2
+    if kind == "real":
+        Y = F.real(pairs.points(steps), finite=False)
+        rnd = np.full((len(steps), 1), max(_norm(Y), F.fmax)) * _EPS / d2
+        Y = Y.reshape(len(steps), 2, -1) - F.y0[0]
+    else:       # no f(x) subtracted: the rounding is relative to Im f
+        Y = F.cplx(pairs.points([d * _OMEGA for d in steps]),
+                   kind == "analytic").imag.reshape(len(steps), 2, -1)
+        rnd = np.maximum(abs(Y[:, 0]), abs(Y[:, 1])) * (_EPS / d2)
+    return list(zip((Y[:, 0] + Y[:, 1]) / d2, rnd, steps))
+
+
+def _hessian_extrapolated(F, kind, d, u=None):
+    """Ridders' extrapolation of the quadratic forms as d -> 0, from d.
+
+    Complex: steps d, d/2, ... (times s), error series in d**4; done at
+    the second level if the two agree to 1e-7 (the extrapolated value is
+    then good to ~1e-14), else usually at the third. Given the direction u
+    of `_HessianScreen`, the table starts where `_pilot` along u says two
+    levels will do (for n <= 3, where a level costs 12 evaluations or
+    fewer and the pilot run 4, at a quarter of the screen's suggestion d
+    instead, on average the cheaper choice). Where the
+    first two levels agree to rounding (a form along which f is a
+    polynomial of degree < 6), the larger step is kept, as it has less
+    rounding. Real: the same with a series in d**2. When the first two
+    levels differ by more than 1%, d is far too large for f: the table
+    restarts at a 16 times smaller d. The first two levels of a table are
+    evaluated in one batch."""
+    if u is not None and kind != "real":
+        d = _pilot(F, u, d, kind) if F.x.size > 3 else d / 4
+    pairs = _Pairs(F)
+    p, rtol, early = (2, 4 * _EPS, 0.0) if kind == "real" else (4, 1e-8,
+                                                                 1e-7)
+    new_table = functools.partial(_Sequence, p, 2, 3, rtol, early)
+    levels = _finite_forms(pairs, d, kind)
+    table, first = new_table(), levels[0][0]
+    for _ in range(_MAX_LEVELS):
+        Q, rnd, d = levels.pop(0)
+        if table.add(Q, 1e2 * rnd.max()):
+            break
+        if levels:
+            continue
+        if table.levels == 2 and table.err > 1e-2 * _norm(table.best):
+            levels = _quadratic_forms(pairs, [d / 16, d / 32], kind)
+            table, first = new_table(), levels[0][0]
+        else:
+            levels = _quadratic_forms(pairs, [d / 2], kind)
+    best = Q if table.best is None else table.best    # (no convergence)
+    if kind != "real" and table.levels == 2:
+        rounding = abs(Q - first) <= 4 * rnd            # agree to rounding
+        if rounding.any():
+            best = np.where(rounding, first, best)
     return pairs.hessian(best)
 
 
-def _finite_forms(pairs, d, use_complex):
-    """The quadratic forms at the first step d (divided by 4 until they
-    are finite): (Q, noise, d)."""
+def _pilot(F, u, d, kind):
+    """The first step of a complex table, from a pilot run along the
+    screen's direction u (steps w, -w, w/2, -w/2 times d u). The relative
+    change r of Q(d) = Im(f(x + w d u) + f(x - w d u)) / d^2 from d to d/2
+    is ~ (d/R)^4 (R: the scale on which f changes), so the table's first
+    two levels agree to ~_PILOT_R from d (_PILOT_R / r)^(1/4) (made a
+    power of two, at most _H0_COMPLEX_HESSIAN). While r > 1e-2 (d is too
+    large to tell) d is divided by 16, up to _SCREEN_TRIES times (then d
+    is returned). Four evaluations per try."""
+    U = np.multiply.outer(_PILOT, u)
+    for e in range(_SCREEN_TRIES):
+        dp = d / 16 ** e
+        Y = F.cplx(F.x + dp * U, kind == "analytic").imag[:, 0].tolist()
+        q1, q2 = (Y[0] + Y[1]) / dp ** 2, (Y[2] + Y[3]) / (dp / 2) ** 2
+        noise = 1e2 * _EPS * max(map(abs, Y)) / (dp / 2) ** 2
+        if abs(q1 - q2) <= 1e-2 * abs(q2):
+            r = max(abs(q1 - q2), noise) / abs(q2) if q2 else 0.0
+            start = dp * (_PILOT_R / r) ** 0.25 if r else math.inf
+            if start >= _H0_COMPLEX_HESSIAN:
+                return _H0_COMPLEX_HESSIAN
+            return _pow2(start) / 2
+    return d
+
+
+def _finite_forms(pairs, d, kind):
+    """The quadratic forms at the first steps d and d/2 (d divided by 4
+    until they are finite), as `_quadratic_forms` returns them."""
     for _ in range(_MAX_SHRINK):
-        Q, noise = _quadratic_forms(pairs, d, use_complex)
-        if np.isfinite(Q).all():
-            return Q, noise, d
+        levels = _quadratic_forms(pairs, [d, d / 2], kind)
+        if _finite(levels[0][0]) and _finite(levels[1][0]):
+            return levels
         d /= 4
-    if use_complex:
-        raise _NotComplexSafe("f is not finite at complex points")
+    if kind != "real":
+        raise _NotComplexSafe("f is not finite at complex points",
+                              lasting=False)
     raise ValueError(f"f is not finite at points x + d*u for any d >= "
                      f"{d:.3g} (u = e[j] + e[k], scaled)")
 
 
-def _screen_hessian(F, H):
-    """Do real second differences agree with the complex-step Hessian?
+class _HessianScreen:
+    """Real second differences along u = c * s (irregular dyadic weights
+    c of alternating signs, scales s), which check a complex-step Hessian,
+    and first suggest where its table (its `_pilot`) should start.
 
-    Along u = c * s (irregular dyadic weights c, scales s), compare
-    u^T H u with D2(t) = (f(x+tu) - 2f(x) + f(x-tu)) / t^2 and D2(2t), as
-    `_screen` does for first derivatives (here with Python floats)."""
-    u = _screen_weights(F.x.size) * F.s
-    quad, y0, t = float(u @ H @ u), float(F.y0[0]), _T_SCREEN_2
-    for _ in range(_SCREEN_TRIES):
-        Y = F.real(F.x + _SCREEN_STEPS * (t * u), finite=False)
-        yp1, ym1, yp2, ym2 = Y = Y[:, 0].tolist()
-        if all(map(math.isfinite, Y)):
-            d1 = (yp1 + ym1 - 2 * y0) / t ** 2
-            d2 = (yp2 + ym2 - 2 * y0) / (2 * t) ** 2
-            trunc = abs(d1 - d2)
-            rnd = 1e3 * _EPS * max(max(map(abs, Y)), F.fmax) / t ** 2
-            if trunc <= 1e-3 * max(abs(d1), abs(quad)) + rnd:
-                return abs(d1 - quad) <= 10 * trunc + rnd + 1e-10 * abs(quad)
-        t /= 16
-    return False
+    The check compares u^T H u with D2(t) = (f(x+tu) - 2f(x) + f(x-tu)) /
+    t^2 and D2(2t), as `_Screen` does for first derivatives (here with
+    Python floats). The start: the same four samples estimate the Taylor
+    coefficients a1, a2, a3 of s -> f(x + s u), whose ratios a1/a2 and
+    a2/a3 estimate the radius R of the disc where f is analytic, the scale
+    on which f changes (roughly: the pilot run measures it). Samples with
+    one-sided slopes that do not converge (a kink, as in `_screen_verdict`)
+    give no start (None): the complex step is not tried."""
+
+    def __init__(self, F):
+        self.F, (self.u, _, self.steps) = F, _screen_weights(F.x.size, True)
+        if F.xmax > 1:                                  # else s = 1
+            self.u = self.u * F.s
+            self.steps = _SCREEN_STEPS[:, None] * self.u
+        self.samples = [self._sample(_T_SCREEN_2)]
+        self.start = self._first_step()
+
+    def _sample(self, t):
+        Y = self.F.reals(self.F.x + t * self.steps)
+        return Y if all(map(math.isfinite, Y)) else None
+
+    def _first_step(self):
+        """R * _R_FRACTION (a power of two), at most _H0_COMPLEX_HESSIAN;
+        None at a kink."""
+        if self.samples[0] is None:
+            return _H0_COMPLEX_HESSIAN
+        (yp1, ym1, yp2, ym2), t = self.samples[0], _T_SCREEN_2
+        y0 = float(self.F.y0[0])
+        noise = 1e2 * _EPS * max(abs(y0), abs(yp2), abs(ym2))
+        j1, j2 = abs(yp1 + ym1 - 2 * y0) / t, abs(yp2 + ym2 - 2 * y0) / (2 * t)
+        if j1 > 0.75 * j2 and j1 > 10 * noise / t:
+            return None
+        d1, d2 = (yp1 - ym1) / (2 * t), (yp2 - ym2) / (4 * t)
+        a1 = abs(4 * d1 - d2) / 3
+        a2 = (j1 * t - 4 * noise) / (2 * t * t)
+        a3 = (abs(d2 - d1) - noise / t) / (3 * t * t)
+        r = max(a1 / a2 if a2 > 0 else math.inf,       # the larger: a1
+                a2 / a3 if a2 > 0 and a3 > 0 else math.inf)     # may be ~0
+        if r * _R_FRACTION >= _H0_COMPLEX_HESSIAN:
+            return _H0_COMPLEX_HESSIAN
+        return max(_pow2(r * _R_FRACTION) / 2, _T_SCREEN_2 / 2 ** 8)
+
+    def verdict(self, H):
+        """'agree', 'differ' or 'unsure' (see `_Screen.verdict`)."""
+        F, t = self.F, _T_SCREEN_2
+        quad, y0 = float(self.u @ H @ self.u), float(F.y0[0])
+        for i in range(_SCREEN_TRIES):
+            if i == len(self.samples):
+                self.samples.append(self._sample(t))
+            if self.samples[i] is not None:
+                yp1, ym1, yp2, ym2 = Y = self.samples[i]
+                d1 = (yp1 + ym1 - 2 * y0) / t ** 2
+                d2 = (yp2 + ym2 - 2 * y0) / (2 * t) ** 2
+                trunc = abs(d1 - d2)
+                rnd = 1e3 * _EPS * max(max(map(abs, Y)), F.fmax) / t ** 2
+                if trunc <= 1e-3 * max(abs(d1), abs(quad)) + rnd:
+                    if abs(d1 - quad) <= 10 * trunc + rnd + 1e-10 * abs(
+                            quad):
+                        return "agree"
+                    return "differ"
+            t /= 16
+        return "unsure"
 
 
 def _hessian_fixed(F, method, h):
@@ -1116,15 +1524,15 @@ def _hessian_fixed(F, method, h):
     central (f(x+du) - 2f(x) + f(x-du)) / d^2, forward
     (f(x+2du) - 2f(x+du) + f(x)) / d^2."""
     if h is not None:
-        pairs, d = _Pairs(F, np.ones(F.x.size)), h
+        pairs, d = _Pairs(F, unit=True), h
     else:
-        pairs = _Pairs(F, F.s)
+        pairs = _Pairs(F)
         d = _EPS ** 0.25 if method == "central" else _EPS ** (1 / 3)
     if method == "central":
-        Y = F.real(pairs.points(d))[:, 0]
+        Y = F.real(pairs.points([d]))[:, 0]
         N = len(Y) // 2
         Q = Y[:N] + Y[N:] - 2 * F.y0[0]
     else:
-        Q = F.real(pairs.points(2 * d, both=False))[:, 0] \
-            - 2 * F.real(pairs.points(d, both=False))[:, 0] + F.y0[0]
+        Q = F.real(pairs.points([2 * d], both=False))[:, 0] \
+            - 2 * F.real(pairs.points([d], both=False))[:, 0] + F.y0[0]
     return pairs.hessian(Q / d ** 2)
