@@ -29,6 +29,8 @@ sys.path.insert(0, str(ROOT / "tools"))
 sys.path.insert(0, str(ROOT / "tests" / "submissions"))
 import notebooks  # noqa: E402
 import cases  # noqa: E402
+from exercise_checks import (feedback_test, judge_as_grader,  # noqa: E402
+                             notebook_names)
 
 KEYS = [c.key for c in chapters()]
 x, y, z = sp.symbols("x y z", real=True)
@@ -230,14 +232,43 @@ def b_(X):
     return X @ B
 
 
-@pytest.mark.parametrize("qid, answer, status, diagnosis, words", FEEDBACK,
-                         ids=[f"{c[0]}-{i}" for i, c in
-                              enumerate(FEEDBACK)])
-def test_feedback(qid, answer, status, diagnosis, words):
-    v = evaluate(qid, answer)
-    assert (v.status, v.diagnosis) == (status, diagnosis), str(v)
-    assert words in v.feedback, str(v)
-    assert v.points == (v.max_points if status == "correct" else 0)
+test_feedback = feedback_test(FEEDBACK)
+
+
+# ------------------------------------------ every question of every set
+
+
+@pytest.mark.parametrize("q", questions(), ids=lambda q: q.id)
+def test_key_is_right_at_the_public_and_the_graders_points(q):
+    ns = notebook_names(q)
+    exec(cases.CORRECT[q.id], ns)
+    answer = ns[q.name]
+    assert evaluate(q.id, answer), str(evaluate(q.id, answer))
+    for seed in (1, 2, 3):
+        v = judge_as_grader(q, answer, seed)
+        assert v.status == "correct", str(v)
+
+
+@pytest.mark.parametrize("q", [q for q in questions() if q.mistakes],
+                         ids=lambda q: q.id)
+def test_each_named_mistake_gets_its_own_message(q):
+    for wrong, message in q.mistakes:
+        v = evaluate(q.id, wrong if q.kind == "function" else wrong())
+        assert (v.status, v.diagnosis) == ("incorrect", "mistake"), str(v)
+        assert v.feedback.endswith(message[1:]), str(v)
+
+
+@pytest.mark.parametrize("q", [q for q in questions() if q.kind == "choice"],
+                         ids=lambda q: q.id)
+def test_every_wrong_choice_has_a_hint(q):
+    assert set(q.hints) == set(q.options) - {q.reference()}
+
+
+@pytest.mark.parametrize("c", chapters(), ids=lambda c: c.key)
+def test_given_code_and_templates_fit_the_page(c):
+    for source in [c.given] + [q.given or "" for q in c.questions] + \
+            [q.template for q in c.questions]:
+        assert all(len(line) <= 79 for line in source.splitlines()), source
 
 
 def test_check_prints_feedback_and_returns_none(capsys):

@@ -7,7 +7,6 @@ phrase of the feedback each must get. The key (tests/submissions/keys/
 ch04.py) must pass the public check and the grader's points for several
 seeds. (tests/test_grade.py runs the sample notebooks in real kernels.)
 """
-import json
 import sys
 from pathlib import Path
 
@@ -15,13 +14,12 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from mathlib.exercises import chapter, evaluate, question, questions
-from mathlib.exercises._decode import decode
-from mathlib.exercises._wire import encode
+from mathlib.exercises import chapter, question, questions
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "submissions"))
 import cases  # noqa: E402
+from exercise_checks import feedback_test, notebook_names  # noqa: E402
 
 x1, x2, x3 = sp.symbols("x1 x2 x3", real=True)
 y1, y2, y3 = sp.symbols("y1 y2 y3", positive=True)
@@ -147,14 +145,7 @@ FEEDBACK = [
 ]
 
 
-@pytest.mark.parametrize("qid, answer, status, diagnosis, words", FEEDBACK,
-                         ids=[f"{c[0]}-{i}" for i, c in
-                              enumerate(FEEDBACK)])
-def test_feedback(qid, answer, status, diagnosis, words):
-    v = evaluate(qid, answer)
-    assert (v.status, v.diagnosis) == (status, diagnosis), str(v)
-    assert words in v.feedback, str(v)
-    assert v.points == (v.max_points if status == "correct" else 0)
+test_feedback = feedback_test(FEEDBACK)
 
 
 def test_problem_set_shape():
@@ -179,66 +170,13 @@ def test_every_prompt_states_the_shapes_and_the_layout(q):
     assert "layout" in text
 
 
-FEEDBACK_IDS = {(c[0], c[3]) for c in FEEDBACK}
-
-
-@pytest.mark.parametrize("q", questions("ch04"), ids=lambda q: q.id)
-def test_each_named_mistake_is_recognised_and_tabled(q):
-    """Every mistake is a wrong answer that gets its own message, and the
-    table above has a case for it."""
-    for wrong, message in q.mistakes:
-        if q.kind == "function":
-            answer = wrong
-        else:
-            answer = wrong()
-        v = evaluate(q.id, answer)
-        assert (v.status, v.diagnosis) == ("incorrect", "mistake"), str(v)
-        assert message[1:] in v.feedback
-    if q.mistakes:
-        n = sum(1 for c in FEEDBACK if c[0] == q.id and c[3] == "mistake")
-        assert n == len(q.mistakes)
-
-
-@pytest.mark.parametrize("q", [q for q in questions("ch04")
-                               if q.kind == "choice"], ids=lambda q: q.id)
-def test_every_wrong_choice_has_a_hint(q):
-    right = q.reference()
-    assert set(q.hints) == set(q.options) - {right}
-
-
-def _key_namespace(q):
-    """The names a key's answer cell may use: the notebook's imports, the
-    problem set's given code and the question's."""
-    ns = {"np": np, "sp": sp}
-    exec(chapter("ch04").given, ns)
-    if q.given:
-        exec(q.given, ns)
-    return ns
-
-
-@pytest.mark.parametrize("q", questions("ch04"), ids=lambda q: q.id)
-def test_key_is_right_at_the_public_and_the_graders_points(q):
-    ns = _key_namespace(q)
-    exec(cases.CORRECT[q.id], ns)
-    answer = ns[q.name]
-    assert evaluate(q.id, answer), str(evaluate(q.id, answer))
-    for seed in (1, 2, 3, 12345):
-        points = q.points_for("grade", seed)
-        data = encode(answer, points=None if points is None else
-                      [np.asarray(p, dtype=float).tolist() for p in points])
-        got = decode(json.loads(json.dumps(data)),
-                     n_points=None if points is None else len(points))
-        v = q.judge(got, "grade", seed)
-        assert v.status == "correct", str(v)
-
-
 @pytest.mark.parametrize("q", [q for q in questions("ch04")
                                if q.kind == "function"],
                          ids=lambda q: q.id)
 def test_function_references_are_well_conditioned_over_the_box(q):
     """Sampled over the box, the reference is finite and matches the
     key's closed form far inside the tolerance."""
-    ns = _key_namespace(q)
+    ns = notebook_names(q)
     exec(cases.CORRECT[q.id], ns)
     key = ns[q.name]
     rng = np.random.default_rng(0)

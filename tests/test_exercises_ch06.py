@@ -9,21 +9,12 @@ references are computed from the problem and agree with the chapter's
 formulas, and the function answers pass at the grader's points (the
 network's gradient even next to a kink).
 """
-import json
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 import sympy as sp
 
-from mathlib.exercises import ch06, chapter, evaluate, question, questions
-from mathlib.exercises._decode import decode
-from mathlib.exercises._wire import encode
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "submissions"))
-import cases  # noqa: E402
+from exercise_checks import feedback_test, judge_as_grader
+from mathlib.exercises import ch06, chapter, question, questions
 
 
 def given(*qids):
@@ -165,14 +156,7 @@ FEEDBACK = [
 ]
 
 
-@pytest.mark.parametrize("qid, answer, status, diagnosis, words", FEEDBACK,
-                         ids=[f"{c[0]}-{i}" for i, c in
-                              enumerate(FEEDBACK)])
-def test_feedback(qid, answer, status, diagnosis, words):
-    v = evaluate(qid, answer)
-    assert (v.status, v.diagnosis) == (status, diagnosis), str(v)
-    assert words in v.feedback, str(v)
-    assert v.points == (v.max_points if status == "correct" else 0)
+test_feedback = feedback_test(FEEDBACK)
 
 
 def test_eight_questions_worth_ten_points_in_chapter_order():
@@ -184,25 +168,6 @@ def test_eight_questions_worth_ten_points_in_chapter_order():
         "function", "expression"]
     assert [q.points for q in c.questions] == [1, 1, 2, 1, 1, 1, 2, 1]
     assert c.max_points == 10
-
-
-@pytest.mark.parametrize("q", questions("ch06"), ids=lambda q: q.id)
-def test_each_named_mistake_is_recognised_and_tabled(q):
-    """Every mistake is a wrong answer that gets its own message, and the
-    table above has a case for each."""
-    for wrong, message in q.mistakes:
-        answer = wrong if q.kind == "function" else wrong()
-        v = evaluate(q.id, answer)
-        assert (v.status, v.diagnosis) == ("incorrect", "mistake"), str(v)
-        assert v.feedback.endswith(message[1:])
-    tabled = [c for c in FEEDBACK if c[0] == q.id and c[3] == "mistake"]
-    assert len(tabled) == len(q.mistakes)
-
-
-@pytest.mark.parametrize("q", [q for q in questions("ch06")
-                               if q.kind == "choice"], ids=lambda q: q.id)
-def test_every_wrong_choice_has_a_hint(q):
-    assert set(q.hints) == set(q.options) - {q.reference()}
 
 
 @pytest.mark.parametrize("q", questions("ch06"), ids=lambda q: q.id)
@@ -244,13 +209,6 @@ def test_given_code_defines_the_checkers_numbers():
                                                   rel=1e-14)
 
 
-def test_given_code_and_templates_fit_the_page():
-    sources = [chapter("ch06").given] + [q.given or "" for q in
-                                         questions("ch06")]
-    for source in sources + [q.template for q in questions("ch06")]:
-        assert all(len(line) <= 79 for line in source.splitlines())
-
-
 def test_references_agree_with_the_chapters_formulas():
     """Two methods: the checkers' references (numeric, sympy) and the
     closed forms of sections 1 to 6."""
@@ -277,34 +235,14 @@ def test_references_agree_with_the_chapters_formulas():
                            rtol=1e-12, atol=1e-12)
 
 
-def _jsonable(points):
-    return [np.asarray(p, dtype=float).tolist() for p in points]
-
-
 @pytest.mark.parametrize("qid, answer", [("ch06.q5", grad_W),
                                          ("ch06.q7", grad_W1)])
 @pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
 def test_functions_pass_at_the_graders_points(qid, answer, seed):
     q = question(qid)
-    points = q.points_for("grade", seed)
-    data = json.loads(json.dumps(encode(answer, points=_jsonable(points))))
-    v = q.judge(decode(data, n_points=len(points)), "grade", seed)
+    v = judge_as_grader(q, answer, seed)
     assert v.status == "correct", str(v)
     assert f"all {q.grade_n + len(q.edge_points)} points" in v.feedback
-
-
-@pytest.mark.parametrize("q", questions("ch06"), ids=lambda q: q.id)
-def test_key_is_right_at_the_public_and_the_graders_points(q):
-    ns = given(*[p.id for p in questions("ch06") if p.given])
-    exec(cases.CORRECT[q.id], ns)
-    answer = ns[q.name]
-    assert evaluate(q.id, answer), str(evaluate(q.id, answer))
-    points = q.points_for("grade", 12345)
-    if points is not None:
-        data = json.loads(json.dumps(encode(answer,
-                                            points=_jsonable(points))))
-        v = q.judge(decode(data, n_points=len(points)), "grade", 12345)
-        assert v.status == "correct", str(v)
 
 
 def test_network_points_stay_off_the_kinks():

@@ -6,7 +6,6 @@ diagnosis and a phrase of the feedback they must get (each chapter-
 specific mistake, and a transpose wherever the answer's shape allows
 one); function answers are also judged at the grader's points.
 """
-import json
 
 import numpy as np
 import pytest
@@ -15,8 +14,7 @@ import sympy as sp
 from mathlib import numeric, symbolic
 from mathlib.exercises import evaluate, question, questions
 from mathlib.exercises import ch07
-from mathlib.exercises._decode import decode
-from mathlib.exercises._wire import encode
+from exercise_checks import feedback_test, judge_as_grader
 
 x, y, z = sp.symbols("x y z", real=True)
 
@@ -201,14 +199,7 @@ FEEDBACK = [
 ]
 
 
-@pytest.mark.parametrize("qid, answer, status, diagnosis, words", FEEDBACK,
-                         ids=[f"{c[0]}-{i}" for i, c in
-                              enumerate(FEEDBACK)])
-def test_feedback(qid, answer, status, diagnosis, words):
-    v = evaluate(qid, answer)
-    assert (v.status, v.diagnosis) == (status, diagnosis), str(v)
-    assert words in v.feedback, str(v)
-    assert v.points == (v.max_points if status == "correct" else 0)
+test_feedback = feedback_test(FEEDBACK)
 
 
 def test_every_chapter_specific_mistake_is_exercised():
@@ -230,29 +221,22 @@ def test_problem_set_shape():
 # ------------------------------------------- the grader's sample points
 
 
-def _judge_graded(qid, answer, seed):
-    q = question(qid)
-    points = q.points_for("grade", seed)
-    data = encode(answer, points=[np.asarray(p).tolist() for p in points])
-    return q.judge(decode(json.loads(json.dumps(data)),
-                          n_points=len(points)), "grade", seed)
-
-
 @pytest.mark.parametrize("seed", [1, 2, 3, 17])
 @pytest.mark.parametrize("qid, answer", [
     ("ch07.q7", newton_by_hand), ("ch07.q7", newton_numeric),
     ("ch07.q8", hvp_by_hand), ("ch07.q8", hvp_exact_from_gradient),
     ("ch07.q8", hvp_central)])
 def test_right_functions_pass_at_the_graders_points(qid, answer, seed):
-    v = _judge_graded(qid, answer, seed)
+    v = judge_as_grader(question(qid), answer, seed)
     assert v.status == "correct", str(v)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_mistakes_are_named_at_the_graders_points(seed):
-    v = _judge_graded("ch07.q8", lambda V: N8 * hvp_by_hand(V), seed)
+    v = judge_as_grader(question("ch07.q8"),
+                        lambda V: N8 * hvp_by_hand(V), seed)
     assert v.diagnosis == "mistake" and "1/N" in v.feedback
-    v = _judge_graded("ch07.q7", newton_diagonal, seed)
+    v = judge_as_grader(question("ch07.q7"), newton_diagonal, seed)
     assert v.diagnosis == "mistake" and "diag(s)" in v.feedback
 
 

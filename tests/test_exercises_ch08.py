@@ -7,17 +7,14 @@ the feedback they must get. The references, computed by the checkers
 with sympy or mathlib.numeric, are compared with the chapter's closed
 forms, and the notebook's "given" code with the module's constants.
 """
-import json
 
 import numpy as np
 import pytest
 import sympy as sp
 
-from mathlib.exercises import chapter, evaluate, question, questions
+from mathlib.exercises import chapter, question, questions
 from mathlib.exercises import ch08
-from mathlib.exercises._decode import decode
-from mathlib.exercises._questions import _jsonable
-from mathlib.exercises._wire import encode
+from exercise_checks import feedback_test, judge_as_grader
 
 
 def _given():
@@ -160,37 +157,13 @@ FEEDBACK = [
 ]
 
 
-@pytest.mark.parametrize("qid, answer, status, diagnosis, words", FEEDBACK,
-                         ids=[f"{c[0]}-{i}" for i, c in
-                              enumerate(FEEDBACK)])
-def test_feedback(qid, answer, status, diagnosis, words):
-    v = evaluate(qid, answer)
-    assert (v.status, v.diagnosis) == (status, diagnosis), str(v)
-    assert words in v.feedback, str(v)
-    assert v.points == (v.max_points if status == "correct" else 0)
+test_feedback = feedback_test(FEEDBACK)
 
 
 def test_every_question_has_a_right_and_a_wrong_answer_above():
     for q in questions("ch08"):
         statuses = {c[2] for c in FEEDBACK if c[0] == q.id}
         assert "correct" in statuses and len(statuses) > 1, q.id
-
-
-def _as_answer(q, wrong):
-    """The value a reader would give if they made this mistake."""
-    if q.kind == "function":
-        return lambda v: np.asarray(wrong(v))
-    return wrong()
-
-
-@pytest.mark.parametrize("qid", [q.id for q in questions("ch08")
-                                 if q.mistakes])
-def test_every_mistake_is_recognised_by_its_own_message(qid):
-    q = question(qid)
-    for wrong, message in q.mistakes:
-        v = evaluate(qid, _as_answer(q, wrong))
-        assert (v.status, v.diagnosis) == ("incorrect", "mistake"), str(v)
-        assert v.detail.lower() == message.lower(), str(v)
 
 
 # ------------------------------------------------------- the references
@@ -249,15 +222,6 @@ def test_references_agree_with_the_chapters_closed_forms():
 @pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
 def test_functions_pass_at_the_graders_points(qid, answer, seed):
     q = question(qid)
-    points = q.points_for("grade", seed)
-    data = json.loads(json.dumps(encode(answer, points=_jsonable(points))))
-    v = q.judge(decode(data, n_points=len(points)), "grade", seed)
+    v = judge_as_grader(q, answer, seed)
     assert v.status == "correct", str(v)
     assert f"all {q.grade_n + len(q.edge_points)} points" in v.feedback
-
-
-def test_given_code_fits_the_page():
-    sources = [chapter("ch08").given] + [q.given or "" for q in
-                                         questions("ch08")]
-    for source in sources + [q.template for q in questions("ch08")]:
-        assert all(len(line) <= 79 for line in source.splitlines())
