@@ -458,7 +458,7 @@ def _moved(x, j, step):
 
 
 def _colnorm(A):
-    return np.max(np.abs(A), axis=0)
+    return np.maximum.reduce(np.abs(A), axis=0)
 
 
 # --------------------------------------------------------------------------
@@ -551,7 +551,7 @@ class _Fun:
                 check_output(y, where=lambda: self.label(z),
                              shape=self.out_shape)
         Y = Y.reshape(len(outs), self.m).astype(np.float64, copy=False)
-        if finite and not np.isfinite(Y).all():
+        if finite and not _finite(Y):
             r = int(np.argmin(np.isfinite(Y).all(axis=1)))
             check_output(outs[r], where=self.label(points[r]))
         return Y
@@ -613,7 +613,7 @@ def _kind(y):
 def _cabs(z):
     """|x| continued to complex z = x + iy: z where x >= 0, -z where x < 0
     (np.abs(z) is the modulus, a real number)."""
-    return z * np.copysign(1.0, np.real(z))
+    return z * np.copysign(1.0, z.real)
 
 
 def _csign(z):
@@ -652,10 +652,19 @@ def _cnorm(x, ord=None, axis=None, keepdims=False):
     return np.linalg.norm(x, ord, axis, keepdims)
 
 
+def _csum(a, axis=None, dtype=None, out=None, **kwargs):
+    """np.sum of a plain array as the ufunc reduction it is (numpy's
+    Python wrapper costs more than a small sum)."""
+    if type(a) is not np.ndarray:
+        return np.sum(a, axis, dtype, out, **kwargs)
+    return np.add.reduce(a, axis, dtype, out, **kwargs)
+
+
 _UFUNC_RULES = {np.absolute: _cabs, np.fabs: _cabs, np.sign: _csign,
                 np.logaddexp: _clogaddexp,
                 np.logaddexp2: functools.partial(_clogaddexp, log2=True)}
-_FUNCTION_RULES = {np.linalg.slogdet: _cslogdet, np.linalg.norm: _cnorm}
+_FUNCTION_RULES = {np.linalg.slogdet: _cslogdet, np.linalg.norm: _cnorm,
+                   np.sum: _csum}
 
 
 class _Analytic(np.ndarray):
@@ -665,14 +674,21 @@ class _Analytic(np.ndarray):
     2003). Every other operation is numpy's, on plain arrays; complex
     results are _Analytic again, scalars as 0-d arrays, so that the rules
     reach every later step of f. (The rules agree with numpy for real
-    input.) The dispatch costs a few microseconds per numpy call: f sees
+    input.) The dispatch costs a microsecond or two per numpy call: f sees
     these arrays only when plain complex points failed."""
 
     def __array_ufunc__(self, ufunc, method, *args, **kwargs):
-        args = [a.view(np.ndarray) if type(a) is _Analytic else a
-                for a in args]
         if method == "__call__" and not kwargs:         # the common case
-            result = _UFUNC_RULES.get(ufunc, ufunc)(*args)
+            rule = _UFUNC_RULES.get(ufunc, ufunc)
+            if len(args) == 1:
+                result = rule(args[0].view(np.ndarray))
+            elif len(args) == 2:
+                a, b = args
+                result = rule(a.view(np.ndarray) if type(a) is _Analytic
+                              else a, b.view(np.ndarray)
+                              if type(b) is _Analytic else b)
+            else:
+                result = rule(*_plain(args))
             if type(result) is np.ndarray:
                 return result.view(_Analytic) if result.dtype.kind == "c" \
                     else result
@@ -680,7 +696,7 @@ class _Analytic(np.ndarray):
         out = kwargs.get("out")
         if out is not None:
             kwargs["out"] = tuple(_plain(out))
-        result = getattr(ufunc, method)(*args, **kwargs)
+        result = getattr(ufunc, method)(*_plain(args), **kwargs)
         if out is not None:
             return out[0] if len(out) == 1 else out
         return _wrap(result)
@@ -688,9 +704,15 @@ class _Analytic(np.ndarray):
     def __array_function__(self, func, types, args, kwargs):
         rule = _FUNCTION_RULES.get(func)
         if rule is None:            # numpy's, on plain arrays (faster)
-            return _wrap(super().__array_function__(
-                func, types, tuple(_plain(args)), kwargs))
-        return _wrap(rule(*_plain(args), **kwargs))
+            rule = getattr(func, "_implementation", None)
+            if rule is None:
+                return _wrap(super().__array_function__(
+                    func, types, tuple(_plain(args)), kwargs))
+        result = rule(*_plain(args), **kwargs)
+        if type(result) is np.ndarray:
+            return result.view(_Analytic) if result.dtype.kind == "c" \
+                else result
+        return _wrap(result)
 
     def __getitem__(self, key):
         return _wrap(super().__getitem__(key))
@@ -1252,7 +1274,7 @@ def _hessian_flat(F, method, h):
         try:
             screen = _HessianScreen(F)
             return _hessian_extrapolated(F, "complex", screen.start
-                                         or _H0_COMPLEX_HESSIAN, screen.u)
+                                         or _H0_COMPLEX_HESSIAN, screen)
         except _NotComplexSafe as why:
             raise ValueError(f"method='complex' needs an f that accepts"
                              f" complex input: {why.args[0]}; use "
@@ -1270,7 +1292,7 @@ def _auto_hessian(F):
     screen = _HessianScreen(F) if kinds else None
     for kind in kinds if screen and screen.start else ():
         try:
-            H = _hessian_extrapolated(F, kind, screen.start, screen.u)
+            H = _hessian_extrapolated(F, kind, screen.start, screen)
         except _NotComplexSafe as why:
             _failed(F, kind, why.lasting)
             continue
@@ -1345,68 +1367,81 @@ class _Pairs:
         else:
             H, Qd = np.empty((n, n)), Q[J == K]
             H[J, K] = H[K, J] = (Q - Qd[J] - Qd[K]) / np.where(J == K, -1, 2)
-        return H if self.s is None else H / np.outer(self.s, self.s)
+        return H if self.s is None else H / (self.s[:, None] * self.s)
 
 
 def _quadratic_forms(pairs, steps, kind):
-    """[(Q, rounding, d) for each step d]: the quadratic forms Q = u^T H u
-    for every u, and eps times the size of the values they are made of
-    (per form; one number for kind "real"), from one batch of points.
+    """(Q, rnd): row l of Q holds the quadratic forms Q = u^T H u for
+    every u at the step steps[l], the same row of rnd eps times the size
+    of the values they are made of (per form), from one batch of points.
     The 45-degree complex step (kind "complex" or "analytic"):
     Im(f(x + w d u) + f(x - w d u)) / d^2 = u^T H u + O(d^4) (w = exp(i
     pi / 4): w^2 = i, w^4 real); the real second difference (kind "real"):
     (f(x + d u) - 2 f(x) + f(x - d u)) / d^2 = u^T H u + O(d^2)."""
-    F, d2 = pairs.F, np.array(steps)[:, None] ** 2
+    F, steps = pairs.F, np.asarray(steps, dtype=np.float64)
+    d2 = (steps * steps)[:, None]
     if kind == "real":
-        Y = F.real(pairs.points(steps), finite=False)
-        rnd = np.full((len(steps), 1), max(_norm(Y), F.fmax)) * _EPS / d2
-        Y = Y.reshape(len(steps), 2, -1) - F.y0[0]
+        Y = F.real(pairs.points(steps), finite=False).reshape(len(steps), 2,
+                                                               -1)
+        rnd = np.full(Y[:, 0].shape, max(_norm(Y), F.fmax) * _EPS) / d2
+        S = Y[:, 0] + Y[:, 1] - 2 * F.y0[0]
     else:       # no f(x) subtracted: the rounding is relative to Im f
-        Y = F.cplx(pairs.points([d * _OMEGA for d in steps]),
-                   kind == "analytic").imag.reshape(len(steps), 2, -1)
-        rnd = np.maximum(abs(Y[:, 0]), abs(Y[:, 1])) * (_EPS / d2)
-    return list(zip((Y[:, 0] + Y[:, 1]) / d2, rnd, steps))
+        Y = F.cplx(pairs.points(steps * _OMEGA), kind == "analytic").imag
+        Y = Y.reshape(len(steps), 2, -1)
+        A, S = np.abs(Y), Y[:, 0] + Y[:, 1]
+        rnd = (A[:, 0] + A[:, 1]) / (d2 / _EPS)
+    return S / d2, rnd
 
 
-def _hessian_extrapolated(F, kind, d, u=None):
+def _hessian_extrapolated(F, kind, d, screen=None):
     """Ridders' extrapolation of the quadratic forms as d -> 0, from d.
 
     Complex: steps d, d/2, ... (times s), error series in d**4; done at
     the second level if the two agree to 1e-7 (the extrapolated value is
-    then good to ~1e-14), else usually at the third. Given the direction u
-    of `_HessianScreen`, the table starts where `_pilot` along u says two
-    levels will do (for n <= 3, where a level costs 12 evaluations or
-    fewer and the pilot run 4, at a quarter of the screen's suggestion d
-    instead, on average the cheaper choice). Where the
-    first two levels agree to rounding (a form along which f is a
-    polynomial of degree < 6), the larger step is kept, as it has less
-    rounding. Real: the same with a series in d**2. When the first two
-    levels differ by more than 1%, d is far too large for f: the table
-    restarts at a 16 times smaller d. The first two levels of a table are
-    evaluated in one batch."""
-    if u is not None and kind != "real":
-        d = _pilot(F, u, d, kind) if F.x.size > 3 else d / 4
+    then good to ~1e-14), else usually at the third. Given the `screen`
+    (a `_HessianScreen`), the table starts where `_pilot` along its
+    direction u says two levels will do; for n <= 3, where a level costs
+    12 evaluations or fewer and the pilot run 4 (and a stage of its own),
+    it starts at a quarter of the screen's suggestion d instead (on
+    average the cheaper choice), or at a sixteenth where the screen
+    measured no radius (f looked polynomial along u at the screen's tiny
+    step, yet may not be at the table's: sin x cos y + x^3 y at x = 30,
+    y = 20 needs three levels from d/4, two from d/16; a polynomial's
+    levels agree to rounding from any step). Where the first two levels
+    agree to rounding (a form along which f is a polynomial of degree
+    < 6), the larger step is kept, as it has less rounding. Real: the same
+    with a series in d**2. When the first two levels differ by more than
+    1%, d is far too large for f: the table restarts at a 16 times smaller
+    d. The first two levels of a table are evaluated in one batch."""
+    if screen is not None and kind != "real":
+        if F.x.size > 3:
+            d = _pilot(F, screen.u, d, kind)
+        else:
+            d = d / 4 if screen.measured else d / 16
     pairs = _Pairs(F)
     p, rtol, early = (2, 4 * _EPS, 0.0) if kind == "real" else (4, 1e-8,
                                                                  1e-7)
     new_table = functools.partial(_Sequence, p, 2, 3, rtol, early)
-    levels = _finite_forms(pairs, d, kind)
-    table, first = new_table(), levels[0][0]
+    Qs, rnds, d = _finite_forms(pairs, d, kind)     # steps d and d/2
+    table, first, level = new_table(), Qs[0], 0
     for _ in range(_MAX_LEVELS):
-        Q, rnd, d = levels.pop(0)
-        if table.add(Q, 1e2 * rnd.max()):
+        Q, rnd = Qs[level], rnds[level]
+        if table.add(Q, 1e2 * _norm(rnd)):
             break
-        if levels:
+        level += 1
+        if level < len(Qs):
             continue
+        d, level = d / 2 ** len(Qs), 0          # the next step
         if table.levels == 2 and table.err > 1e-2 * _norm(table.best):
-            levels = _quadratic_forms(pairs, [d / 16, d / 32], kind)
-            table, first = new_table(), levels[0][0]
+            d /= 8
+            Qs, rnds = _quadratic_forms(pairs, [d, d / 2], kind)
+            table, first = new_table(), Qs[0]
         else:
-            levels = _quadratic_forms(pairs, [d / 2], kind)
+            Qs, rnds = _quadratic_forms(pairs, [d], kind)
     best = Q if table.best is None else table.best    # (no convergence)
     if kind != "real" and table.levels == 2:
-        rounding = abs(Q - first) <= 4 * rnd            # agree to rounding
-        if rounding.any():
+        rounding = np.abs(Q - first) <= 4 * rnd         # agree to rounding
+        if np.count_nonzero(rounding):
             best = np.where(rounding, first, best)
     return pairs.hessian(best)
 
@@ -1417,16 +1452,18 @@ def _pilot(F, u, d, kind):
     change r of Q(d) = Im(f(x + w d u) + f(x - w d u)) / d^2 from d to d/2
     is ~ (d/R)^4 (R: the scale on which f changes), so the table's first
     two levels agree to ~_PILOT_R from d (_PILOT_R / r)^(1/4) (made a
-    power of two, at most _H0_COMPLEX_HESSIAN). While r > 1e-2 (d is too
-    large to tell) d is divided by 16, up to _SCREEN_TRIES times (then d
-    is returned). Four evaluations per try."""
+    power of two, at most _H0_COMPLEX_HESSIAN). The prediction needs the
+    leading term of the error series to dominate: r <= 0.1, where the next
+    one (~r^2) moves it by under 3%. While r > 0.1 (d is too large to
+    tell) d is divided by 16, up to _SCREEN_TRIES times (then d is
+    returned). Four evaluations per try."""
     U = np.multiply.outer(_PILOT, u)
     for e in range(_SCREEN_TRIES):
         dp = d / 16 ** e
         Y = F.cplx(F.x + dp * U, kind == "analytic").imag[:, 0].tolist()
         q1, q2 = (Y[0] + Y[1]) / dp ** 2, (Y[2] + Y[3]) / (dp / 2) ** 2
         noise = 1e2 * _EPS * max(map(abs, Y)) / (dp / 2) ** 2
-        if abs(q1 - q2) <= 1e-2 * abs(q2):
+        if abs(q1 - q2) <= 0.1 * abs(q2):
             r = max(abs(q1 - q2), noise) / abs(q2) if q2 else 0.0
             start = dp * (_PILOT_R / r) ** 0.25 if r else math.inf
             if start >= _H0_COMPLEX_HESSIAN:
@@ -1436,12 +1473,13 @@ def _pilot(F, u, d, kind):
 
 
 def _finite_forms(pairs, d, kind):
-    """The quadratic forms at the first steps d and d/2 (d divided by 4
-    until they are finite), as `_quadratic_forms` returns them."""
+    """(Q, rnd, d): the quadratic forms at the first steps d and d/2 (d
+    divided by 4 until they are finite), as `_quadratic_forms` returns
+    them, and that d."""
     for _ in range(_MAX_SHRINK):
-        levels = _quadratic_forms(pairs, [d, d / 2], kind)
-        if _finite(levels[0][0]) and _finite(levels[1][0]):
-            return levels
+        Q, rnd = _quadratic_forms(pairs, [d, d / 2], kind)
+        if _finite(Q):
+            return Q, rnd, d
         d /= 4
     if kind != "real":
         raise _NotComplexSafe("f is not finite at complex points",
@@ -1470,6 +1508,7 @@ class _HessianScreen:
             self.u = self.u * F.s
             self.steps = _SCREEN_STEPS[:, None] * self.u
         self.samples = [self._sample(_T_SCREEN_2)]
+        self.measured = False           # did the samples give a radius?
         self.start = self._first_step()
 
     def _sample(self, t):
@@ -1495,6 +1534,7 @@ class _HessianScreen:
                 a2 / a3 if a2 > 0 and a3 > 0 else math.inf)     # may be ~0
         if r * _R_FRACTION >= _H0_COMPLEX_HESSIAN:
             return _H0_COMPLEX_HESSIAN
+        self.measured = True
         return max(_pow2(r * _R_FRACTION) / 2, _T_SCREEN_2 / 2 ** 8)
 
     def verdict(self, H):
