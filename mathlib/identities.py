@@ -618,14 +618,14 @@ register(Rule(
 # chapter 6: activations, a neuron, a loss, a layer
 # --------------------------------------------------------------------------
 
-def _softmax(x):
-    e = np.exp(x - np.max(np.real(x)))   # shift: no overflow
+def _softmax(z):
+    e = np.exp(z - np.max(np.real(z)))   # shift: no overflow
     return e / np.sum(e)
 
 
-def _log_softmax(x):
-    z = x - np.max(np.real(x))
-    return z - np.log(np.sum(np.exp(z)))
+def _log_softmax(z):
+    shifted = z - np.max(np.real(z))
+    return shifted - np.log(np.sum(np.exp(shifted)))
 
 
 def _sigmoid(x):
@@ -816,36 +816,37 @@ register(Rule(
     domain="G is the upstream gradient dL/dY (any N x m matrix)"))
 
 # softmax and cross-entropy (derived in chapter 8, the toolbox)
-_S = r",\ \mathbf{s} = \operatorname{softmax}(\mathbf{x})"
+_z = r"\mathbf{z}"                      # the logits
+_S = r",\ \mathbf{s} = \operatorname{softmax}(\mathbf{z})"
 _XENT = r"\left(-\sum_{i} y_i \log s_i\right)"
 _same_both("softmax", "Softmax",
-           _eq(_s, _x, r"\operatorname{diag}(\mathbf{s}) - "
+           _eq(_s, _z, r"\operatorname{diag}(\mathbf{s}) - "
                r"\mathbf{s}\mathbf{s}^{\top}", _NN) + _S, 8, _softmax,
-           lambda x: _diag(_softmax(x)) - np.outer(_softmax(x),
-                                                   _softmax(x)),
-           "x", _vec("x"))
+           lambda z: _diag(_softmax(z)) - np.outer(_softmax(z),
+                                                   _softmax(z)),
+           "z", _vec("z"))
 register(Rule(
     "log-softmax", "Log-softmax",
-    _eq(r"\log \mathbf{s}", _x, r"I - \mathbf{1}\mathbf{s}^{\top}", _NN)
+    _eq(r"\log \mathbf{s}", _z, r"I - \mathbf{1}\mathbf{s}^{\top}", _NN)
     + _S,
-    _eq(r"\log \mathbf{s}", _x, r"I - \mathbf{s}\mathbf{1}^{\top}", _NN)
+    _eq(r"\log \mathbf{s}", _z, r"I - \mathbf{s}\mathbf{1}^{\top}", _NN)
     + _S, 8, _log_softmax,
-    lambda x: np.eye(len(x)) - np.outer(np.ones(len(x)), _softmax(x)),
-    "x", _vec("x")))
+    lambda z: np.eye(len(z)) - np.outer(np.ones(len(z)), _softmax(z)),
+    "z", _vec("z")))
 
 
 def _one_hot_sample(rng, d):
     y = np.zeros(d["n"])
     y[rng.integers(d["n"])] = 1.0
-    return {"x": rng.standard_normal(d["n"]), "y": y}
+    return {"z": rng.standard_normal(d["n"]), "y": y}
 
 
 register(Rule(
     "softmax-cross-entropy", "Cross-entropy of softmax, by the logits",
-    _eq(_XENT, _x, r"(\mathbf{s} - \mathbf{y})^{\top}", _1N) + _S,
-    _eq(_XENT, _x, r"\mathbf{s} - \mathbf{y}", _N1) + _S, 8,
-    lambda x, y: -np.sum(y * _log_softmax(x)),
-    lambda x, y: _softmax(x) - y, "x", _vec("x", "y"), _one_hot_sample,
+    _eq(_XENT, _z, r"(\mathbf{s} - \mathbf{y})^{\top}", _1N) + _S,
+    _eq(_XENT, _z, r"\mathbf{s} - \mathbf{y}", _N1) + _S, 8,
+    lambda z, y: -np.sum(y * _log_softmax(z)),
+    lambda z, y: _softmax(z) - y, "z", _vec("z", "y"), _one_hot_sample,
     "y one-hot (true whenever the y_i sum to 1)"))
 
 # --------------------------------------------------------------------------
