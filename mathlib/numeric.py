@@ -862,20 +862,28 @@ def _auto_jvp(F, dirs):
     then (if f is not complex-safe) with `_Analytic` ones; Richardson's
     method if neither passes. A failure that is a property of f's code is
     remembered (see `_kinds`): the next call skips that attempt."""
-    screen = _Screen(F, dirs)
-    for kind in _kinds(F):
+    JV = _first_screened(F, _kinds(F), _Screen(F, dirs), lambda kind:
+                         _complex_jvp(F, dirs, kind == "analytic"))
+    return _richardson_jvp(F, dirs) if JV is None else JV
+
+
+def _first_screened(F, kinds, screen, attempt):
+    """The first attempt(kind) the screen accepts, trying the kinds in
+    order; None if none is accepted or the screen cannot tell (a kink near
+    x). Failures due to f's code are remembered (see `_kinds`)."""
+    for kind in kinds:
         try:
-            JV = _complex_jvp(F, dirs, kind == "analytic")
+            answer = attempt(kind)
         except _NotComplexSafe as why:
             _failed(F, kind, why.lasting)
             continue
-        verdict = screen.verdict(JV)
+        verdict = screen.verdict(answer)
         if verdict == "agree":
-            return JV
+            return answer
         if verdict != "differ":          # a kink near x, or no conclusion
-            break
+            return None
         _failed(F, kind)
-    return _richardson_jvp(F, dirs)
+    return None
 
 
 _KINDS = ("complex", "analytic")
@@ -1290,18 +1298,12 @@ def _auto_hessian(F):
     screen; else the real tables, after a kink check."""
     kinds = _kinds(F)
     screen = _HessianScreen(F) if kinds else None
-    for kind in kinds if screen and screen.start else ():
-        try:
-            H = _hessian_extrapolated(F, kind, screen.start, screen)
-        except _NotComplexSafe as why:
-            _failed(F, kind, why.lasting)
-            continue
-        verdict = screen.verdict(H)
-        if verdict == "agree":
+    if screen and screen.start:
+        H = _first_screened(F, kinds, screen, lambda kind:
+                            _hessian_extrapolated(F, kind, screen.start,
+                                                  screen))
+        if H is not None:
             return H
-        if verdict != "differ":
-            break
-        _failed(F, kind)
     _richardson_jvp(F, _Directions.unit(F.x.size))    # kink check
     return _hessian_extrapolated(F, "real", _H0_SECOND)
 

@@ -19,15 +19,13 @@ evaluating them at random points with 40 significant digits, then by
 asking sympy to prove it; see its docstring for exactly what "equal" means.
 """
 
-import contextlib
 import numbers
-import signal
-import threading
-import time
 
 import numpy as np
 import sympy as sp
 from sympy.functions.elementary.hyperbolic import HyperbolicFunction
+
+from ._timing import OutOfTime, time_limit
 
 __all__ = ["gradient", "jacobian", "hessian", "taylor", "equivalent",
            "Equivalence"]
@@ -457,37 +455,6 @@ def _real_dummies(groups, intervals):
 PROOF_SECONDS = 5.0    # time allowed for sympy's proof in equivalent()
 
 
-class _OutOfTime(Exception):
-    pass
-
-
-@contextlib.contextmanager
-def _time_limit(seconds):
-    """Raise _OutOfTime in the block after ``seconds`` (on the main
-    thread of a POSIX process; elsewhere the block runs unlimited)."""
-    if not hasattr(signal, "setitimer") or \
-            threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(signum, frame):
-        raise _OutOfTime
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    start = time.monotonic()
-    outer = signal.setitimer(signal.ITIMER_REAL, seconds)[0]
-    if outer and outer < seconds:        # an outer timer ends sooner
-        signal.setitimer(signal.ITIMER_REAL, outer)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-        if outer:            # an outer timer was running: restore it
-            left = outer - (time.monotonic() - start)
-            signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3))
-
-
 def _simplify_to_zero(d):
     """Try a few sympy rewrites of d; return the last one (0 if proved)."""
     if d.has(HyperbolicFunction):        # sech, tanh: fast through exp
@@ -668,9 +635,9 @@ def _differ(point, groups, entry, va, vb, used):
 def _verdict(pairs, groups, intervals, floats, rtol, used):
     """The Equivalence after all samples agreed: ask sympy for a proof."""
     try:
-        with _time_limit(PROOF_SECONDS):
+        with time_limit(PROOF_SECONDS):
             proved = _prove(pairs, _real_dummies(groups, intervals), floats)
-    except _OutOfTime:
+    except OutOfTime:
         proved = None      # sympy could not decide in time: numeric verdict
     if proved:
         also = f" (and {_points(used)} agree)" if used else ""

@@ -20,13 +20,13 @@ import stat
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import numpy as np
 
 import mathlib
+from mathlib._timing import OutOfTime, time_limit
 from mathlib.exercises._decode import Undefined, WireError, decode
 from mathlib.exercises._questions import GRADE, Verdict
 
@@ -323,31 +323,17 @@ def _undefined(job, q, cells):
                    "cell of the notebook assigns it.")
 
 
-class _JudgeTimeout(Exception):
-    pass
-
-
 def _with_time_limit(func, q):
-    """Run func, with a SIGALRM time limit when in the main thread."""
-    main = threading.current_thread() is threading.main_thread() and \
-        hasattr(signal, "SIGALRM")
-    if main:
-        def expired(signum, frame):
-            raise _JudgeTimeout()
-        previous = signal.signal(signal.SIGALRM, expired)
-        signal.setitimer(signal.ITIMER_REAL, JUDGE_TIMEOUT)
+    """Run func within JUDGE_TIMEOUT seconds (when in the main thread)."""
     try:
-        return func()
-    except _JudgeTimeout:
+        with time_limit(JUDGE_TIMEOUT):
+            return func()
+    except OutOfTime:
         return Verdict(q, "error", "judge", "checking this answer took too "
                        "long (a formula too complex to compare?).")
     except Exception as exc:          # a checker bug: grade, report
         return Verdict(q, "error", "judge", f"the grader could not check "
                        f"this answer ({type(exc).__name__}: {exc}).")
-    finally:
-        if main:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
 
 
 def _report(job, status, reason, verdicts):
