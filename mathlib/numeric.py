@@ -113,6 +113,7 @@ _PILOT = np.array([1.0, -1.0, 0.5, -0.5]) * _OMEGA   # steps of `_pilot`
 _PILOT_R = 1e-8             # the change from d to d/2 it aims at
 _ComplexWarning = getattr(np, "exceptions", np).ComplexWarning
 _FLOATS = {float, np.float64}
+_SMALL = 4                  # n up to which Hessian tables may use floats
 
 
 # --------------------------------------------------------------------------
@@ -1414,13 +1415,19 @@ def _hessian_extrapolated(F, kind, d, screen=None):
     < 6), the larger step is kept, as it has less rounding. Real: the same
     with a series in d**2. When the first two levels differ by more than
     1%, d is far too large for f: the table restarts at a 16 times smaller
-    d. The first two levels of a table are evaluated in one batch."""
+    d. The first two levels of a table are evaluated in one batch (for
+    n <= _SMALL, where they usually suffice, on Python floats: see
+    `_two_levels`)."""
     if screen is not None and kind != "real":
         if F.x.size > 3:
             d = _pilot(F, screen.u, d, kind)
         else:
             d = d / 4 if screen.measured else d / 16
     pairs = _Pairs(F)
+    if kind != "real" and pairs.n <= _SMALL:
+        H = _two_levels(pairs, d, kind)
+        if H is not None:
+            return H
     p, rtol, early = (2, 4 * _EPS, 0.0) if kind == "real" else (4, 1e-8,
                                                                  1e-7)
     new_table = functools.partial(_Sequence, p, 2, 3, rtol, early)
@@ -1446,6 +1453,33 @@ def _hessian_extrapolated(F, kind, d, screen=None):
         if np.count_nonzero(rounding):
             best = np.where(rounding, first, best)
     return pairs.hessian(best)
+
+
+def _two_levels(pairs, d, kind):
+    """For n <= _SMALL: the complex table above when its first two levels
+    (steps d, d/2) suffice, on Python floats (small arrays cost more than
+    the arithmetic on them); else None (also for values that are not
+    finite), and the table runs as usual. The same rules: Ridders' step
+    with p = 4, done if its error is below 1e-7 relative plus 100 times
+    rounding, a form's first level kept where the levels agree to
+    rounding."""
+    F, P = pairs.F, len(pairs.J)
+    steps = np.array([d, d / 2]) * _OMEGA
+    Y = F.cplx((F.x + np.multiply.outer(steps, pairs.U2)).reshape(
+        -1, pairs.n), kind == "analytic").imag[:, 0].tolist()
+    if not math.isfinite(sum(Y)):      # (max() would skip a nan)
+        return None
+    Y0, Y1, d2 = Y[:2 * P], Y[2 * P:], d * d
+    Q0 = [(Y0[p] + Y0[P + p]) / d2 for p in range(P)]
+    Q1 = [(Y1[p] + Y1[P + p]) / (d2 / 4) for p in range(P)]
+    rnd = [(abs(Y1[p]) + abs(Y1[P + p])) * _EPS / (d2 / 4) for p in range(P)]
+    moves = [(b - a) / 15 for a, b in zip(Q0, Q1)]      # 15 = 2**4 - 1
+    best = [b + m for b, m in zip(Q1, moves)]
+    err, size = 16 * max(map(abs, moves)), max(map(abs, best))
+    if err > 1e-7 * size + 1e2 * max(rnd):
+        return None
+    return pairs.hessian(np.array([a if abs(b - a) <= 4 * r else c for
+                                   a, b, c, r in zip(Q0, Q1, best, rnd)]))
 
 
 def _pilot(F, u, d, kind):

@@ -256,6 +256,43 @@ def _exp_xy(x):
                      [(1 + x[0] * x[1]) * e, x[0] ** 2 * e]])
 
 
+SMALL_HESSIANS = [
+    (lambda x: np.sin(x) * np.exp(x), 0.7),                     # n = 1
+    (lambda x: np.sin(x[0]) * np.cos(x[1]) + x[0] ** 3 * x[1],
+     np.array([30.0, 20.0])),                                   # large x
+    (lambda x: x[0] * np.exp(-x[0] ** 2 - x[1] ** 2), np.array([2.5, -1.5])),
+    (lambda x: np.log(np.sum(np.exp(3 * x))), np.array([0.2, -1.1, 0.4])),
+    (lambda x: np.sum(np.abs(x) ** 1.5), np.array([0.8, -1.3, 0.4, 2.1])),
+    (lambda x: np.sum(np.log(x - 1.0)), np.array([1.001, 1.5])),   # steep
+    (lambda x: x[0] ** 2 * x[1] - 3 * x[1], np.array([0.5, -2.0])),  # cubic
+    (lambda x: np.tanh(x @ np.array([[2.0, -1.0], [0.5, 3.0], [1.0, 1.0]])
+                       ).sum(), np.array([-0.3, 1.2, 0.05])),
+]
+
+
+@pytest.mark.parametrize("f, x", SMALL_HESSIANS)
+def test_small_hessians_on_floats_match_the_array_table(f, x, monkeypatch):
+    """For n <= numeric._SMALL the first two levels of the complex table
+    run on Python floats; the answer is the array table's (to the last
+    bit but for a rounding test on the edge), fallback included."""
+    fast = hessian(f, x)
+    monkeypatch.setattr(numeric, "_SMALL", 0)
+    np.testing.assert_allclose(fast, hessian(f, x), rtol=1e-15, atol=0)
+
+
+def test_small_hessians_fall_back_when_two_levels_are_not_enough():
+    f = counted(lambda x: np.log(x[0] - 1.0) + x[1] ** 3)
+    x = np.array([1.0001, 1.0])
+    assert rel(hessian(f, x), np.diag([-1e8, 6.0])) < 3e-11
+    assert f.kinds.count("c") > 12          # the table went on
+    nan_far = counted(lambda x: x[0] ** 3 + x[1] ** 2 + (
+        np.nan * x[0] if abs(np.imag(x[0])) > 1e-3 else 0.0))  # big steps
+    H = hessian(nan_far, np.array([0.5, 2.0]))
+    assert rel(H, [[3.0, 0.0], [0.0, 2.0]]) < 1e-13
+    # x, the screen, then complex steps only (d, d/4, d/16: no nan left)
+    assert nan_far.kinds == ["f"] * 5 + ["c"] * 48
+
+
 @pytest.mark.parametrize("f, x, exact, tol", [
     (lambda x: np.sum(np.log(x - 1.0)), np.array([1.001, 1.5]),
      lambda x: np.diag(-1 / (x - 1.0) ** 2), 3e-11),    # singular nearby
