@@ -624,9 +624,9 @@ def _csign(z):
 
 def _clogaddexp(a, b, log2=False):
     """log(e^a + e^b) (log2(2^a + 2^b) if log2) for complex a, b, from the
-    one with the larger real part (numpy has no complex logaddexp)."""
-    first = a.real >= b.real
-    big, small = np.where(first, a, b), np.where(first, b, a)
+    one with the larger real part (numpy has no complex logaddexp; its
+    maximum and minimum order complex numbers by real part first)."""
+    big, small = np.maximum(a, b), np.minimum(a, b)
     if log2:
         return big + np.log1p(np.exp2(small - big)) / np.log(2.0)
     return big + np.log1p(np.exp(small - big))

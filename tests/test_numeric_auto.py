@@ -116,6 +116,18 @@ def test_abs_and_its_kin_keep_the_complex_step(name, f, grad):
     assert rel(gradient(f, X), grad(X)) < 1e-15
 
 
+def test_logaddexp_continued_at_large_arguments_and_ties():
+    """The continuation starts from the argument with the larger real
+    part, so e^800 never overflows; equal real parts are no special case."""
+    x = np.array([800.0, -800.0, 0.3, 0.0])
+    g = gradient(lambda x: np.sum(np.logaddexp(0.0, 3 * x)), x)
+    assert rel(g, [3.0, 0.0, 3 / (1 + math.exp(-0.9)), 1.5]) < 1e-15
+    assert rel(gradient(lambda x: np.sum(np.logaddexp(x, x)), X),
+               np.ones(4)) < 1e-15
+    assert rel(gradient(lambda x: np.logaddexp2(x[0], x[1]),
+                        np.array([1000.0, 999.0])), [2 / 3, 1 / 3]) < 1e-15
+
+
 def test_matrix_functions_keep_the_complex_step():
     assert rel(gradient(lambda M: np.linalg.slogdet(M)[1], A),
                np.linalg.inv(A).T) < 1e-15
