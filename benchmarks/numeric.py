@@ -136,9 +136,55 @@ def run(cases, repeats):
     return rows
 
 
+def _kind_of_point(z):
+    if type(z) is numeric._Analytic:
+        return "continued"
+    return "complex" if np.iscomplexobj(z) else "real"
+
+
+def evaluation_costs(case, repeats):
+    """What auto spends in f itself: {kind of point: (evaluations per
+    call, median seconds per evaluation)}, kinds "real", "complex" and
+    "continued" (the _Analytic arrays on which abs and its kin are
+    continued analytically). Counted on auto's second call with the same
+    function object, as in the timing (the first learns which kinds of
+    complex point fail for it)."""
+    kinds = []
+
+    def counted(z):
+        kinds.append(_kind_of_point(z))
+        return case.f(z)
+
+    fn = getattr(numeric, case.kind)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fn(counted, case.x)
+        kinds.clear()
+        fn(counted, case.x)
+        near = case.x + 2.0 ** -10
+        points = {"real": near, "complex": near + 2.0 ** -10 * 1j}
+        points["continued"] = points["complex"].view(numeric._Analytic)
+        out = {}
+        for kind in ("real", "complex", "continued"):
+            if kinds.count(kind):
+                z, samples = points[kind], []
+                for _ in range(repeats):
+                    t0 = time.perf_counter()
+                    for _ in range(200):
+                        case.f(z)
+                    samples.append((time.perf_counter() - t0) / 200)
+                out[kind] = (kinds.count(kind), statistics.median(samples))
+    return out
+
+
 # ----------------------------------------------------------------- printing
 
 COLUMNS = list(METHODS) + ["numdifftools", "scipy"]
+
+
+def _label(case):
+    """The row's label with its pipes escaped (|x| in a markdown table)."""
+    return case.label.replace("|", "\\|")
 
 
 def _err(cell):
@@ -166,7 +212,7 @@ def print_tables(rows, title):
     print(rule)
     for r in rows:
         c = r["case"]
-        print(f"| {c.label} | {c.kind} | "
+        print(f"| {_label(c)} | {c.kind} | "
               + " | ".join(_err(r[k]) for k in COLUMNS) + " |")
     print(f"\n### {title}: median time per call "
           "(last column: numdifftools time / mathlib auto time)\n")
@@ -174,7 +220,7 @@ def print_tables(rows, title):
     print(rule + "---|")
     for r in rows:
         c = r["case"]
-        print(f"| {c.label} | {c.kind} | "
+        print(f"| {_label(c)} | {c.kind} | "
               + " | ".join(_time(r[k]) for k in COLUMNS)
               + f" | {_ratio(r)} |")
 
@@ -203,6 +249,30 @@ def print_goals(rows):
           f"{'every row' if not slower else 'not on ' + '; '.join(slower)}")
 
 
+def print_costs(rows, repeats):
+    """For the rows under 10x: how much of auto's time is f's own."""
+    slow = [r for r in rows if r["auto"][1] and r["numdifftools"][1]
+            and r["numdifftools"][1] / r["auto"][1] < 10]
+    if not slow:
+        return
+    print("\n### Rows under 10x: the time auto spends in f itself\n")
+    print("Evaluations of f per call of auto, by kind of point, times f's "
+          "median time per evaluation of that kind; 'f alone' is their "
+          "sum, a floor under auto's time.\n")
+    print("| row | kind | evaluations of f | f alone | auto "
+          "| numdifftools / 10 |")
+    print("|---|---|---|---|---|---|")
+    for r in slow:
+        c = r["case"]
+        costs = evaluation_costs(c, repeats)
+        parts = ", ".join(f"{n} {kind} x {_time((0, t))}"
+                          for kind, (n, t) in costs.items())
+        alone = sum(n * t for n, t in costs.values())
+        print(f"| {_label(c)} | {c.kind} | {parts} | {_time((0, alone))} | "
+              f"{_time(r['auto'])} | "
+              f"{_time((0, r['numdifftools'][1] / 10))} |")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true",
@@ -218,6 +288,7 @@ def main(argv=None):
     print_tables(safe, "Complex-safe battery")
     print_tables(unsafe, "Not complex-safe (auto: the complex step on analytic continuations, else Richardson)")
     print_goals(safe + unsafe)
+    print_costs(safe + unsafe, repeats)
     print(f"\n(total {time.perf_counter() - t0:.0f} s)")
 
 
