@@ -1373,14 +1373,15 @@ class _Pairs:
         return H if self.s is None else H / (self.s[:, None] * self.s)
 
 
-def _quadratic_forms(pairs, steps, kind):
+def _quadratic_forms(pairs, steps, kind, Y=None):
     """(Q, rnd): row l of Q holds the quadratic forms Q = u^T H u for
     every u at the step steps[l], the same row of rnd eps times the size
     of the values they are made of (per form), from one batch of points.
     The 45-degree complex step (kind "complex" or "analytic"):
     Im(f(x + w d u) + f(x - w d u)) / d^2 = u^T H u + O(d^4) (w = exp(i
     pi / 4): w^2 = i, w^4 real); the real second difference (kind "real"):
-    (f(x + d u) - 2 f(x) + f(x - d u)) / d^2 = u^T H u + O(d^2)."""
+    (f(x + d u) - 2 f(x) + f(x - d u)) / d^2 = u^T H u + O(d^2). Y: the
+    complex kinds' values Im f, if `_complex_values` has them already."""
     F, steps = pairs.F, np.asarray(steps, dtype=np.float64)
     d2 = (steps * steps)[:, None]
     if kind == "real":
@@ -1389,8 +1390,8 @@ def _quadratic_forms(pairs, steps, kind):
         rnd = np.full(Y[:, 0].shape, max(_norm(Y), F.fmax) * _EPS) / d2
         S = Y[:, 0] + Y[:, 1] - 2 * F.y0[0]
     else:       # no f(x) subtracted: the rounding is relative to Im f
-        Y = F.cplx(pairs.points(steps * _OMEGA), kind == "analytic").imag
-        Y = Y.reshape(len(steps), 2, -1)
+        if Y is None:
+            Y = _complex_values(pairs, steps, kind)
         A, S = np.abs(Y), Y[:, 0] + Y[:, 1]
         rnd = (A[:, 0] + A[:, 1]) / (d2 / _EPS)
     return S / d2, rnd
@@ -1423,15 +1424,16 @@ def _hessian_extrapolated(F, kind, d, screen=None):
             d = _pilot(F, screen.u, d, kind)
         else:
             d = d / 4 if screen.measured else d / 16
-    pairs = _Pairs(F)
+    pairs, Y = _Pairs(F), None
     if kind != "real" and pairs.n <= _SMALL:
-        H = _two_levels(pairs, d, kind)
+        Y = _complex_values(pairs, [d, d / 2], kind)
+        H = _two_levels(pairs, Y, d)
         if H is not None:
             return H
     p, rtol, early = (2, 4 * _EPS, 0.0) if kind == "real" else (4, 1e-8,
                                                                  1e-7)
     new_table = functools.partial(_Sequence, p, 2, 3, rtol, early)
-    Qs, rnds, d = _finite_forms(pairs, d, kind)     # steps d and d/2
+    Qs, rnds, d = _finite_forms(pairs, d, kind, Y)  # steps d and d/2
     table, first, level = new_table(), Qs[0], 0
     for _ in range(_MAX_LEVELS):
         Q, rnd = Qs[level], rnds[level]
@@ -1455,18 +1457,23 @@ def _hessian_extrapolated(F, kind, d, screen=None):
     return pairs.hessian(best)
 
 
-def _two_levels(pairs, d, kind):
-    """For n <= _SMALL: the complex table above when its first two levels
-    (steps d, d/2) suffice, on Python floats (small arrays cost more than
-    the arithmetic on them); else None (also for values that are not
-    finite), and the table runs as usual. The same rules: Ridders' step
-    with p = 4, done if its error is below 1e-7 relative plus 100 times
-    rounding, a form's first level kept where the levels agree to
-    rounding."""
-    F, P = pairs.F, len(pairs.J)
-    steps = np.array([d, d / 2]) * _OMEGA
-    Y = F.cplx((F.x + np.multiply.outer(steps, pairs.U2)).reshape(
-        -1, pairs.n), kind == "analytic").imag[:, 0].tolist()
+def _complex_values(pairs, steps, kind):
+    """Im f(x + w d u), Im f(x - w d u) for each step d and direction u,
+    as an array of shape (len(steps), 2, number of directions)."""
+    Y = pairs.F.cplx(pairs.points(np.asarray(steps) * _OMEGA),
+                     kind == "analytic").imag
+    return Y.reshape(len(steps), 2, -1)
+
+
+def _two_levels(pairs, Y, d):
+    """For n <= _SMALL: the complex table above from its values Y at the
+    steps d, d/2 (`_complex_values`) when those two levels suffice, on
+    Python floats (small arrays cost more than the arithmetic on them);
+    else None (also for values that are not finite), and the table runs
+    on as usual from Y. The same rules: Ridders' step with p = 4, done if
+    its error is below 1e-7 relative plus 100 times rounding, a form's
+    first level kept where the levels agree to rounding."""
+    P, Y = len(pairs.J), Y.ravel().tolist()
     if not math.isfinite(sum(Y)):      # (max() would skip a nan)
         return None
     Y0, Y1, d2 = Y[:2 * P], Y[2 * P:], d * d
@@ -1508,15 +1515,15 @@ def _pilot(F, u, d, kind):
     return d
 
 
-def _finite_forms(pairs, d, kind):
+def _finite_forms(pairs, d, kind, Y=None):
     """(Q, rnd, d): the quadratic forms at the first steps d and d/2 (d
     divided by 4 until they are finite), as `_quadratic_forms` returns
-    them, and that d."""
+    them (from the values Y at d, d/2 if given), and that d."""
     for _ in range(_MAX_SHRINK):
-        Q, rnd = _quadratic_forms(pairs, [d, d / 2], kind)
+        Q, rnd = _quadratic_forms(pairs, [d, d / 2], kind, Y)
         if _finite(Q):
             return Q, rnd, d
-        d /= 4
+        d, Y = d / 4, None
     if kind != "real":
         raise _NotComplexSafe("f is not finite at complex points",
                               lasting=False)

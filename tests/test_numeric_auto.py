@@ -27,11 +27,12 @@ def rel(est, exact):
 
 def counted(f):
     """f, recording the dtype kind of every point it is called at ('f' for
-    real points, 'c' for complex ones)."""
+    real points, 'c' for complex ones) and the points themselves."""
     def g(x):
         g.kinds.append(np.asarray(x).dtype.kind)
+        g.points.append(np.array(x, dtype=complex).ravel())
         return f(x)
-    g.kinds = []
+    g.kinds, g.points = [], []
     return g
 
 
@@ -297,12 +298,14 @@ def test_small_hessians_fall_back_when_two_levels_are_not_enough():
     x = np.array([1.0001, 1.0])
     assert rel(hessian(f, x), np.diag([-1e8, 6.0])) < 3e-11
     assert f.kinds.count("c") > 12          # the table went on
+    assert len({p.tobytes() for p in f.points}) == len(f.points)  # once
     nan_far = counted(lambda x: x[0] ** 3 + x[1] ** 2 + (
         np.nan * x[0] if abs(np.imag(x[0])) > 1e-3 else 0.0))  # big steps
     H = hessian(nan_far, np.array([0.5, 2.0]))
     assert rel(H, [[3.0, 0.0], [0.0, 2.0]]) < 1e-13
-    # x, the screen, then complex steps only (d, d/4, d/16: no nan left)
-    assert nan_far.kinds == ["f"] * 5 + ["c"] * 48
+    # x, the screen, then complex steps only, each evaluated once (d and
+    # d/2, d/4 and d/8, d/16 and d/32: no nan left)
+    assert nan_far.kinds == ["f"] * 5 + ["c"] * 36
 
 
 @pytest.mark.parametrize("f, x, exact, tol", [

@@ -13,6 +13,7 @@ import numpy as np
 import sympy as sp
 
 from mathlib import numeric, symbolic
+from mathlib.identities import _log_softmax, _softmax
 
 from ._questions import (ArrayQuestion, ChoiceQuestion, FunctionQuestion,
                          MatrixQuestion, NumberQuestion)
@@ -127,16 +128,6 @@ def _jac_softmax():
     J = symbolic.jacobian(_softmax_formula(), list(_ZS))
     at = dict(zip(_ZS, [sp.Float(v, 30) for v in Z_S]))
     return np.array(J.evalf(30, subs=at), dtype=float)
-
-
-def _softmax(z):
-    e = np.exp(z - np.max(z.real))
-    return e / np.sum(e)
-
-
-def _log_softmax(z):
-    shifted = z - np.max(z.real)
-    return shifted - np.log(np.sum(np.exp(shifted)))
 
 
 # ------------------------------------------------------------ question 7
