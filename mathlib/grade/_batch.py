@@ -201,7 +201,7 @@ def _start(job, questions, timeout, cell_timeout, batch):
     env[TOKEN_NAME] = job.token
     log = open(os.path.join(job.jobdir, "runner.log"), "wb")
     job.proc = subprocess.Popen(
-        [*command, f"{private}/config.json"],
+        [*command, config],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
         cwd=job.private, env=env, start_new_session=True)
     log.close()
