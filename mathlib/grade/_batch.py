@@ -482,6 +482,13 @@ def _seal(target):
         "__pycache__", "grade", "ch[0-9][0-9].py", "*.pyc"))
     shutil.copyfile(Path(__file__).with_name("_sealed.py"),
                     os.path.join(target, "exercises", "__init__.py"))
+    # stubs in place of what is left out, so that no other installed
+    # copy is found instead
+    stub = f"raise ImportError({KEY_MESSAGE!r})\n"
+    os.mkdir(os.path.join(target, "grade"))
+    Path(target, "grade", "__init__.py").write_text(stub)
+    for path in Path(PACKAGE, "exercises").glob("ch[0-9][0-9].py"):
+        Path(target, "exercises", path.name).write_text(stub)
 
 
 STAGE_DIR = "/var/tmp"
