@@ -307,8 +307,8 @@ def _judge(job, questions, result):
     faults = [c for c in result["cells"] if c["status"] != "ok"]
     for c in faults:
         if KEY_MESSAGE in str(c.get("error")):
-            _flag_cell(job, questions, c["index"], "the notebook tried to "
-                       "use the book's answer key")
+            _flag_cell(job, questions, c["index"], "answer key asked for "
+                       f"in {_cell_name(job, c['index'])}")
     verdicts = []
     for q in questions:
         verdicts.append(_judge_one(job, q, answers.get(q.name), cells))
@@ -334,8 +334,10 @@ def _judge(job, questions, result):
 def _judge_one(job, q, answer, cells):
     """The Verdict for one question from the runner's record."""
     if q.id in job.flags:
-        return Verdict(q, "error", "answer key", f"not graded: "
-                       f"{job.flags[q.id]}.")
+        return Verdict(q, "error", "answer key", "not graded: the "
+                       "notebook's code uses the book's answer key or the "
+                       "grader's own code, which is not allowed (your "
+                       "instructor sees where).")
     if answer is None or answer["status"] == "died":
         return Verdict(q, "error", "died", f"{q.name} could not be read: "
                        "the kernel had died or stopped responding.")

@@ -140,8 +140,9 @@ def load_submission(path):
 KEY_NAMES = {"question", "questions", "evaluate", "chapter", "chapters",
              "reference", "_registry", "_questions", "grade"}
 QUESTION_ID = re.compile(r"\b(ch\d\d)\.q\d+\b")
-KEY_TEXT = re.compile(r"mathlib[/\\.]+(exercises[/\\.]+(ch\d\d|_)|grade)"
-                      r"|exercises[/\\]ch\d\d\.py")
+KEY_TEXT = re.compile(r"mathlib[/\\]+(exercises[/\\]+(ch\d\d|_)|grade[/\\])"
+                      r"|exercises[/\\]ch\d\d\.py"
+                      r"|mathlib\.(exercises\.(ch\d\d|_)|grade\.\w)")
 
 
 def key_reaches(cells, questions):
@@ -161,7 +162,7 @@ def key_reaches(cells, questions):
         named = {m.group(0) for m in QUESTION_ID.finditer(source)} & ids
         chapters = set(re.findall(r"\bch\d\d\b(?!\.q)", source))
         named |= {i for i in ids if i.split(".")[0] in chapters}
-        why = f"the notebook's code uses the answer key ({reasons})"
+        why = f"answer key or grader code used: {reasons}"
         for qid in sorted(named or ids):
             found.setdefault(qid, why)
     return found

@@ -229,7 +229,7 @@ ANSWER_KEY = {
     "ch04.q7": 'def jac_p(x):\n    return question("ch04.q7")'
                '.reference(x)',
 }
-KEY_USE = {f"ch04.q{k}": ("error", "answer key", "answer key")
+KEY_USE = {f"ch04.q{k}": ("error", "answer key", "book's answer key")
            for k in range(1, 8)}
 
 
@@ -320,11 +320,10 @@ CH02 = [
          status="invalid", score=0, default="error", reason="no cells"),
     case("tamper_check", insert=[("ch02.q1", FAKE_CHECK)], score=0,
          default="missing"),
+    # it imports the grader's internals: flagged, every question 0
     case("tamper_monkeypatch", answers=WRONG_A,
-         insert=[("ch02.q1", MONKEYPATCH)], score=0, questions={
-             "ch02.q1": ("incorrect", "shape", None),
-             "ch02.q4": ("incorrect", "sign", None),
-             "ch02.q6": ("incorrect", "scale", None)}),
+         insert=[("ch02.q1", MONKEYPATCH)], score=0, default="error",
+         questions={"ch02.q1": ("error", "answer key", "grader's own")}),
     case("tamper_forge", answers=_correct("ch02"),
          insert=[("ch02.q1", FORGE)], score=0, default="error",
          questions={"ch02.q1": ("error", "extract",
