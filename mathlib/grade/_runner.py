@@ -84,7 +84,7 @@ def enter_sandbox(cfg, config_path):
     if os.path.isdir(sealed):          # before /tmp is replaced
         _mount("--bind", sealed, box["package"])
     stage = box["stage"]
-    _mount("-t", "tmpfs", "-o", "mode=1777,size=2g", "tmpfs", stage)
+    _mount("-t", "tmpfs", "-o", "mode=1777,size=512m", "tmpfs", stage)
     for name in ("work", "private"):
         inner = os.path.join(stage, box["inner"], name)
         os.makedirs(inner)
