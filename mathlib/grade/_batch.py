@@ -245,7 +245,7 @@ def _log_tail(job):
     except OSError:
         return ""
     lines = [ln for ln in text.strip().splitlines() if ln.strip()]
-    return f" ({lines[-1][:200]})" if lines else ""
+    return f" ({_plain(job, lines[-1][:200])})" if lines else ""
 
 
 # ---------------------------------------------------------------- results
