@@ -9,8 +9,10 @@ each kind per question; copies under distinct names), grades them with
 submission and submissions per minute, and the time 100 submissions
 would take at that rate. Goal: 100 submissions of one problem set in
 under 3 minutes with -j 2 on a 2-core machine. Each submission starts
-its own kernel (nothing is reused between students), so kernel start-up
-and the notebook's imports dominate.
+its own kernel (nothing is reused between students) in its own
+namespaces when the grader is root, so kernel start-up and the
+notebook's imports dominate. The load average is printed with the
+figures: on a shared machine, compare runs at similar loads.
 """
 
 import argparse
@@ -42,6 +44,7 @@ def main(argv=None):
             kind = mix[k % len(mix)]
             shutil.copy(samples / f"{kind}.ipynb",
                         batch / f"student{k:03d}-{kind}.ipynb")
+        load_before = os.getloadavg()
         start = time.perf_counter()
         run = subprocess.run(
             [sys.executable, "-m", "mathlib.grade",
@@ -49,14 +52,21 @@ def main(argv=None):
              "--out", str(Path(tmp, "out")), "-j", str(args.jobs),
              "--quiet"], cwd=ROOT, capture_output=True, text=True)
         seconds = time.perf_counter() - start
+        load_after = os.getloadavg()
         if run.returncode:
             sys.exit(f"grader failed:\n{run.stderr[-3000:]}")
         graded = len([f for f in os.listdir(Path(tmp, "out"))
                       if f.endswith(".results.json")])
     per = seconds / args.n
     hundred = 100 * per
+    from mathlib.grade._batch import sandbox_support
+
+    isolated, how = sandbox_support()
     print(f"{args.n} submissions of {args.chapter} ({', '.join(mix)}), "
-          f"-j {args.jobs}, {os.cpu_count()} CPUs\n")
+          f"-j {args.jobs}, {os.cpu_count()} CPUs; isolation: "
+          f"{how if isolated else 'none (' + how + ')'}; load average "
+          f"(1 min) {load_before[0]:.1f} before, {load_after[0]:.1f} "
+          "after (a shared machine: other work slows this down)\n")
     print("| submissions | wall time (s) | s per submission | "
           "submissions per minute | 100 submissions (s) | goal (s) |")
     print("|---:|---:|---:|---:|---:|---:|")

@@ -11,6 +11,8 @@ import csv
 import fcntl
 import json
 import os
+import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -25,6 +27,11 @@ import cases  # noqa: E402
 
 EXPECTED = json.loads((SAMPLES / "expected.json").read_text())
 TOKEN = b"MATHLIB_GRADE_TOKEN="
+# every grader this module starts carries this mark in its environment
+# (its kernels inherit it): other graders on a shared machine do not
+MARK = os.environ.get("PYTEST_XDIST_TESTRUNUID") or \
+    f"tests-{os.getpid()}-{os.urandom(4).hex()}"
+os.environ["MATHLIB_GRADE_TEST_RUN"] = MARK
 
 
 def run_grader(*args, cwd=None):
@@ -34,14 +41,16 @@ def run_grader(*args, cwd=None):
 
 
 def leftover_processes():
-    """Processes of a grading run still alive (there must be none)."""
-    found = []
+    """Processes of this module's grading runs still alive (there must
+    be none)."""
+    found, mark = [], f"MATHLIB_GRADE_TEST_RUN={MARK}".encode()
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
                 with open(f"/proc/{entry}/environ", "rb") as fh:
-                    if TOKEN in fh.read():
-                        found.append(int(entry))
+                    env = fh.read()
+                if TOKEN in env and mark in env:
+                    found.append(int(entry))
             except OSError:
                 pass
     return found
@@ -53,9 +62,16 @@ def _grade_samples(root):
     loops to time out) in the background, the other sets one after
     another meanwhile."""
     def start(key, jobs):
+        # graded from a copy: hostile samples may try to overwrite others;
+        # without the sandbox the attacks are left out (they would reach
+        # other graders running on the machine)
+        skip = () if sandboxed() else tuple(f"{n}*" for n in NEEDS_SANDBOX
+                                            if n.startswith("attack"))
+        shutil.copytree(SAMPLES / key, root / "in" / key,
+                        ignore=shutil.ignore_patterns(*skip))
         return subprocess.Popen(
             [sys.executable, "-m", "mathlib.grade",
-             f"exercises/{key}.ipynb", str(SAMPLES / key), "--out",
+             f"exercises/{key}.ipynb", str(root / "in" / key), "--out",
              str(root / key), "-j", str(jobs),
              "--timeout", "60", "--cell-timeout", "8", "--seed", "1"],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -96,9 +112,18 @@ def graded(tmp_path_factory):
     return results
 
 
-def report(graded, key, name):
+def rows(graded, key):
+    """grades.csv of a problem set as {submission: row}."""
+    with open(graded[key][1] / "grades.csv") as fh:
+        return {r["submission"]: r for r in csv.DictReader(fh)}
+
+
+def report(graded, key, name, gradescope=False):
+    """The report of a sample, found through grades.csv."""
     out = graded[key][1]
-    return json.loads((out / name.replace(".ipynb", ".json")).read_text())
+    stem = rows(graded, key)[name]["report"][:-len(".json")]
+    suffix = ".results.json" if gradescope else ".json"
+    return json.loads((out / f"{stem}{suffix}").read_text())
 
 
 def test_committed_samples_are_what_cases_py_writes():
@@ -116,11 +141,14 @@ def test_the_batch_finishes_with_exit_status_0(graded):
 
 
 CASES = [(key, name) for key in EXPECTED for name in EXPECTED[key]]
+NEEDS_SANDBOX = ("attack_", "tamper_kill_parent")
 
 
 @pytest.mark.parametrize("key, name", CASES,
                          ids=[f"{k}/{n}" for k, n in CASES])
 def test_sample_gets_its_grade(graded, key, name):
+    if name.startswith(NEEDS_SANDBOX):
+        needs_sandbox()
     want, got = EXPECTED[key][name], report(graded, key, name)
     summary = f"{got['status']}: {got['reason']} " + " | ".join(
         f"{q['id']} {q['status']} {q['feedback']}" for q in got["questions"])
@@ -149,9 +177,13 @@ def test_grades_csv_and_summary(graded):
     run, out = graded["ch02"]
     with open(out / "grades.csv") as fh:
         rows = list(csv.DictReader(fh))
-    assert len(rows) == len(EXPECTED["ch02"])
+    assert len(rows) == len(EXPECTED["ch02"]) - (
+        0 if sandboxed() else sum(n.startswith("attack") for n in
+                                  EXPECTED["ch02"]))
     by_name = {r["submission"]: r for r in rows}
     for name, want in EXPECTED["ch02"].items():
+        if name.startswith(NEEDS_SANDBOX) and not sandboxed():
+            continue
         assert int(by_name[name]["total"]) == want["score"]
         assert by_name[name]["max"] == "10"
     assert by_name["correct.ipynb"]["ch02.q4"] == "2"
@@ -169,7 +201,7 @@ def test_grades_csv_and_summary(graded):
 
 def test_gradescope_results_format(graded):
     out = graded["ch02"][1]
-    data = json.loads((out / "wrong_a.results.json").read_text())
+    data = report(graded, "ch02", "wrong_a.ipynb", gradescope=True)
     assert data["score"] == 0 and data["max_score"] == 10
     assert len(data["tests"]) == 7
     for test in data["tests"]:
@@ -177,18 +209,112 @@ def test_gradescope_results_format(graded):
     assert "wrong sign" in data["tests"][3]["output"]
 
 
+def sandboxed():
+    from mathlib.grade import _batch
+
+    return _batch.sandbox_support()[0]
+
+
 def test_tampering_with_the_output_directory_changes_nothing(graded):
     run, out = graded["ch02"]
     assert (out / "grades.csv").read_text().startswith("submission,")
     assert "full marks" not in (out / "summary.csv").read_text()
     assert json.loads((out / "correct.json").read_text())["score"] == 10
-    assert (out / "hacked.txt").exists()           # written, and reported
-    assert "hacked.txt" in run.stderr
+    if sandboxed():              # the submission cannot even see DIR
+        assert not (out / "hacked.txt").exists()
+    else:                        # written, and reported
+        assert (out / "hacked.txt").exists()
+        assert "hacked.txt" in run.stderr
+
+
+# ------------------------------------------ hostile samples (issue 14)
+
+
+def escaped_processes():
+    """Processes started by attack_escape.ipynb still alive."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as fh:
+                    if b"mathlib-escape-marker" in fh.read():
+                        found.append(int(entry))
+            except OSError:
+                pass
+    return found
+
+
+def needs_sandbox():
+    if not sandboxed():
+        pytest.skip("only the sandbox (root, namespaces) stops this")
+
+
+def test_no_process_of_a_submission_outlives_the_grader(graded):
+    needs_sandbox()
+    left = escaped_processes()
+    for pid in left:             # clean up after a failure
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    assert left == [], "a process of attack_escape.ipynb outlived the grader"
+    assert rows(graded, "ch02")["attack_escape.ipynb"]["total"] == "10"
+
+
+def test_a_submission_cannot_overwrite_another(graded):
+    needs_sandbox()
+    assert report(graded, "ch02", "no_checks.ipynb")["score"] == 10
+    assert rows(graded, "ch02")["attack_overwrite.ipynb"]["total"] == "10"
+
+
+def test_output_paths_made_into_folders_do_not_stop_the_batch(graded):
+    run, out = graded["ch02"]
+    assert run.returncode == 0, run.stderr
+    assert (out / "grades.csv").is_file() and (out / "summary.csv").is_file()
+
+
+def test_report_names_do_not_collide(graded):
+    found = rows(graded, "ch02")
+    clash, other = found["clash.ipynb"], found["clash.results.ipynb"]
+    assert clash["report"] != other["report"]
+    assert report(graded, "ch02", "clash.ipynb", gradescope=True)[
+        "score"] == 10
+    assert report(graded, "ch02", "clash.results.ipynb",
+                  gradescope=True)["score"] == 0
+
+
+def test_same_name_in_two_folders_gives_two_rows(graded):
+    found = rows(graded, "ch02")
+    assert found["dupA/hw.ipynb"]["total"] == "10"
+    assert found["dupB/hw.ipynb"]["total"] == "0"
+    assert found["dupA/hw.ipynb"]["report"] != found["dupB/hw.ipynb"][
+        "report"]
+
+
+def test_answer_key_use_scores_0_and_is_flagged(graded):
+    found = rows(graded, "ch04")
+    assert found["answer_key.ipynb"]["total"] == "0"
+    assert "answer key" in found["answer_key.ipynb"]["flagged"]
+    assert found["correct.ipynb"]["flagged"] == ""
+
+
+def test_feedback_shows_no_internals(graded):
+    for key, (run, out) in graded.items():
+        for name in rows(graded, key):
+            got = report(graded, key, name)
+            texts = [got["reason"]] + [q["feedback"]
+                                       for q in got["questions"]]
+            for text in texts:
+                assert "/tmp" not in text and "mathlib-grade" not in text, \
+                    f"{key}/{name}: {text}"
+                for word in ("WireError", "type sympy", "<call>",
+                             "function None", "needs text"):
+                    assert word not in text, f"{key}/{name}: {text}"
 
 
 def test_a_killed_parent_does_not_stop_the_batch(graded):
     got = report(graded, "ch02", "tamper_kill_parent.ipynb")
-    assert got["status"] == "crashed"
+    assert got["status"] == ("ok" if sandboxed() else "crashed")
     assert report(graded, "ch02", "wrong_b.ipynb")["status"] == "ok"
 
 

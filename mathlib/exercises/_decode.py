@@ -13,11 +13,16 @@ import numpy as np
 from ._parse import ParseError, parse_srepr
 
 __all__ = ["decode", "WireError", "Undefined", "Other", "Raised",
-           "TimedOut", "Samples", "Unreadable"]
+           "TimedOut", "Samples", "Unreadable", "TooLong"]
 
 MAX_DIMS = 4
 MAX_ENTRIES = 100_000
 MAX_SAMPLES = 200
+MAX_TEXT = 2_000          # characters of a string answer
+NOTES = {"ragged": "a list whose rows have different lengths",
+         "entries are not numbers": "a list whose entries are not all "
+         "numbers", "booleans": "an array of True/False values",
+         "complex entries": "an array of complex numbers"}
 
 
 class WireError(ValueError):
@@ -53,10 +58,34 @@ class Raised:
 
 
 class TimedOut:
-    """A function did not return in time at a sample point."""
+    """A function did not return in time (``limit`` seconds, or None if
+    unknown) at a sample point."""
+
+    def __init__(self, limit=None):
+        self.limit = limit
 
     def __repr__(self):
-        return "TimedOut()"
+        return f"TimedOut({self.limit!r})"
+
+
+class TooLong:
+    """An answer over a size limit, rejected whole: ``what`` is "text",
+    "formula" or "array", ``size`` its length, ``limit`` the limit."""
+
+    def __init__(self, what, size, limit):
+        self.what, self.size, self.limit = what, size, limit
+
+    def message(self):
+        unit = {"text": "characters", "formula": "characters",
+                "array": "entries"}[self.what]
+        thing = {"text": "your answer is a string of",
+                 "formula": "your formula is too large to check: it is "
+                            "written with", "array": "your array has"}
+        return f"{thing[self.what]} {self.size:,} {unit}; at most " \
+            f"{self.limit:,} are accepted"
+
+    def __repr__(self):
+        return f"TooLong({self.what!r}, {self.size}, {self.limit})"
 
 
 class Unreadable:
@@ -126,8 +155,16 @@ def decode(data, n_points=None, depth=0):
         except ParseError as exc:
             return Unreadable(str(exc))
     if kind == "str":
-        _need(isinstance(data.get("v"), str), "str needs text")
-        return data["v"]
+        text, n = data.get("v"), data.get("len")
+        _need(isinstance(text, str) and _number(n), "str needs text")
+        if n > len(text) or len(text) > MAX_TEXT:   # never judge a part
+            return TooLong("text", int(max(n, len(text))), MAX_TEXT)
+        return text
+    if kind == "toolong":
+        what, n, limit = data.get("what"), data.get("len"), data.get("limit")
+        _need(what in ("text", "formula", "array") and _number(n) and
+              _number(limit), "toolong needs what, len and limit")
+        return TooLong(what, int(n), int(limit))
     if kind == "function":
         samples = data.get("samples")
         if samples is None or depth > 0:
@@ -141,7 +178,8 @@ def decode(data, n_points=None, depth=0):
         _need(isinstance(data.get("v"), str), "raised needs a message")
         return Raised(data["v"][:300])
     if kind == "timeout" and depth:
-        return TimedOut()
+        limit = data.get("limit")
+        return TimedOut(float(limit) if _number(limit) else None)
     if kind == "bool":
         return Other(f"the bool {bool(data.get('v'))}")
     if kind == "complex":
@@ -152,8 +190,11 @@ def decode(data, n_points=None, depth=0):
         what = data.get("type")
         _need(isinstance(what, str), "other needs a type name")
         note = data.get("note")
-        note = f" ({note[:80]})" if isinstance(note, str) else ""
-        return Other(f"a value of type {what[:80]}{note}")
+        if note in NOTES:
+            return Other(NOTES[note])
+        if isinstance(note, str) and note.startswith("dtype"):
+            return Other("an array whose entries are not numbers")
+        return Other(f"a value of type {what[:80]}")
     raise WireError(f"unknown answer kind {str(kind)[:20]!r}")
 
 

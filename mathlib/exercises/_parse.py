@@ -17,6 +17,7 @@ ParseError                      raised with a message for the reader
 import ast
 import io
 import keyword
+import math
 import tokenize
 
 import sympy as sp
@@ -34,6 +35,8 @@ MAX_DIGITS = 40          # digits of an integer literal
 MAX_EXPONENT = 100       # |k| in x**k for an integer k
 MAX_PRECISION = 400      # bits of a Float
 MAX_ENTRIES = 400        # entries of a Matrix
+MAX_TOWER = 2            # exponentials nested in one another: exp(exp(x))
+MAX_MAGNITUDE = 1e300    # size of a constant part of a formula
 
 FUNCTIONS = {
     "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "exp": sp.exp,
@@ -133,6 +136,7 @@ def parse_answer(text, variables=()):
     value = builder.build(code)
     if not isinstance(value, sp.Expr):
         raise ParseError("the formula is not an expression")
+    check_size(value)
     unknown = sorted(s.name for s in value.free_symbols
                      if s.name not in variables)
     if unknown:
@@ -225,7 +229,94 @@ named functions such as exp and sin can be checked)
                          "characters)")
     builder = _Builder(SINGLETONS, constructors=CONSTRUCTORS,
                        limit=MAX_NODES, srepr=True)
-    return builder.build(text)
+    value = builder.build(text)
+    check_size(value)
+    return value
+
+
+# ------------------------------------------------------------ magnitudes
+
+
+def check_size(value):
+    """Refuse a formula whose evaluation could take unbounded time or
+    memory: exponentials nested more than MAX_TOWER deep (a power tower
+    such as ``E^E^E^E^E``), or a constant part larger than
+    MAX_MAGNITUDE. Nothing is evaluated with sympy here: constant parts
+    are computed with Python floats, which overflow at once.
+
+    Examples
+    --------
+    >>> check_size(sp.exp(sp.exp(sp.Symbol("x"))))
+    >>> check_size(sp.exp(sp.exp(sp.exp(sp.E))))
+    Traceback (most recent call last):
+    ...
+    mathlib.exercises._parse.ParseError: it nests powers or exponentials \
+3 deep (a power tower); at most 2 can be checked
+    """
+    entries = list(value) if isinstance(value, sp.MatrixBase) else [value]
+    towers, floats = {}, {}
+    for entry in entries:
+        depth = _tower(entry, towers)
+        if depth > MAX_TOWER:
+            raise ParseError(f"it nests powers or exponentials {depth} "
+                             f"deep (a power tower); at most {MAX_TOWER} "
+                             "can be checked")
+        _magnitudes(entry, floats)
+
+
+def _tower(e, memo):
+    """How deep exponentials (exp, or a power whose exponent is not a
+    whole number) are nested in e."""
+    if e in memo:
+        return memo[e]
+    inner = max((_tower(a, memo) for a in e.args), default=0)
+    if isinstance(e, sp.exp) or (
+            isinstance(e, sp.Pow) and not e.exp.is_Integer and
+            not (e.exp.is_Rational and e.exp.q == 2)):
+        inner += 1
+    memo[e] = inner
+    return inner
+
+
+FLOAT_FUNCTIONS = {sp.exp: math.exp, sp.sin: math.sin, sp.cos: math.cos,
+                   sp.sinh: math.sinh, sp.cosh: math.cosh}
+
+
+def _magnitudes(e, memo):
+    """e as a Python float if it has no symbols (None otherwise);
+    ParseError if that number is too large."""
+    if e in memo:
+        return memo[e]
+    args = [_magnitudes(a, memo) for a in e.args]
+    value = None
+    if not e.free_symbols and isinstance(e, sp.Expr):
+        try:
+            value = _float_of(e, args)
+        except (OverflowError, ZeroDivisionError, ValueError, TypeError):
+            value = math.inf if not isinstance(e, sp.Add) else None
+        if value is not None and (math.isinf(value) or
+                                  abs(value) > MAX_MAGNITUDE):
+            raise ParseError("it contains a number too large to check "
+                             f"(more than {MAX_MAGNITUDE:.0e})")
+    memo[e] = value
+    return value
+
+
+def _float_of(e, args):
+    if e.is_Number or isinstance(e, sp.NumberSymbol):
+        return float(e) if not e.is_infinite else None
+    if e is sp.I or any(a is None for a in args):
+        return None
+    if isinstance(e, sp.Add):
+        return math.fsum(args)
+    if isinstance(e, sp.Mul):
+        return math.prod(args)
+    if isinstance(e, sp.Pow):
+        base, exp = args
+        return abs(base) ** exp if base < 0 and exp != int(exp) \
+            else base ** exp
+    func = FLOAT_FUNCTIONS.get(type(e))
+    return func(*args) if func else None
 
 
 # ------------------------------------------------------------ builder
@@ -255,9 +346,11 @@ class _Builder:
         except RecursionError:
             raise ParseError("the formula is nested too deeply") from None
         except (TypeError, ValueError, ArithmeticError,
-                AttributeError) as exc:
-            raise ParseError(f"the formula could not be built "
-                             f"({type(exc).__name__}: {exc})") from None
+                AttributeError):
+            raise ParseError("it is not a formula that can be checked "
+                             "(a function with the wrong number of "
+                             "arguments, or an undefined operation?)") \
+                from None
 
     def node(self, n):
         self.count += 1
@@ -290,6 +383,10 @@ class _Builder:
                              "functions such as exp and sin can be "
                              "checked)")
         name = _name(n.func)
+        if name is None:
+            raise ParseError(f"{ast.unparse(n.func)[:40]!r} is not allowed "
+                             "(only named functions such as exp and sin "
+                             "can be used)")
         if name in ("Symbol", "Dummy"):
             return self.symbol(n)
         if name in ("Integer", "Float", "Rational"):
@@ -353,6 +450,9 @@ class _Builder:
         raise ParseError(f"{name}{tuple(args)} is not a valid number")
 
     def integer(self, value):
+        if value is None:              # not a literal: a call, a name...
+            raise ParseError("a number written in a form that cannot be "
+                             "checked")
         if isinstance(value, str) and value.lstrip("-").isdigit():
             value = int(value) if len(value) <= MAX_DIGITS + 1 else None
         if isinstance(value, bool) or not isinstance(value, int) or \

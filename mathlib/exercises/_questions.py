@@ -15,11 +15,12 @@ import zlib
 import numpy as np
 import sympy as sp
 
+from mathlib._timing import run_limited
 from mathlib.symbolic import equivalent
 
 from . import _compare as C
-from ._decode import (Other, Raised, Samples, TimedOut, Undefined,
-                      Unreadable, decode)
+from ._decode import (Other, Raised, Samples, TimedOut, TooLong,
+                      Undefined, Unreadable, decode)
 from ._parse import ParseError, parse_answer
 from ._wire import encode
 
@@ -31,6 +32,8 @@ STATUSES = ("correct", "incorrect", "error", "timeout", "missing")
 HEADLINES = {"correct": "", "incorrect": "Not yet. ", "error": "Error. ",
              "timeout": "Timeout. ", "missing": "No answer yet. "}
 PUBLIC, GRADE = "public", "grade"
+JUDGE_SECONDS = 30.0          # to judge one formula (check and grader)
+JUDGE_MEMORY = 1_000_000_000  # bytes a judgment may add
 
 
 class Verdict:
@@ -133,6 +136,7 @@ class Question:
 
     kind = ""
     expects = ""          # e.g. "a number", for the notebook and messages
+    limited = False       # judged in a child process by check() as well
 
     def __init__(self, id, name, *, title, prompt, template=None,
                  given=None, points=1, mistakes=()):
@@ -158,7 +162,35 @@ class Question:
         points = self.points_for(PUBLIC)
         data = encode(value, points=_jsonable(points))
         n = None if points is None else len(points)
-        return self.judge(decode(data, n_points=n), PUBLIC)
+        answer = decode(data, n_points=n)
+        if self.limited:
+            return self.judge_limited(answer, PUBLIC)
+        return self.judge(answer, PUBLIC)
+
+    def judge_limited(self, answer, mode=PUBLIC, seed=None,
+                      seconds=JUDGE_SECONDS, memory=JUDGE_MEMORY):
+        """``judge`` in a child process that is killed after ``seconds``
+        or when it needs more than ``memory`` bytes: a time-out is a
+        verdict, never a hang."""
+        def parts():
+            v = self.judge(answer, mode, seed)
+            return v.status, v.diagnosis, v.detail
+        out = run_limited(parts, seconds, memory)
+        if out.kind == "ok":
+            return Verdict(self, *out.value)
+        if out.kind == "timeout":
+            return Verdict(self, "timeout", "judge", "checking this answer "
+                           f"took longer than {seconds:.0f} s, the limit "
+                           "(is the formula very large or deeply "
+                           "nested?).")
+        if out.kind == "memory":
+            return Verdict(self, "error", "judge", "checking this answer "
+                           f"needed more than {memory / 1e9:.0f} GB of "
+                           "memory, the limit (is the formula very "
+                           "large?).")
+        return Verdict(self, "error", "judge", "the checker could not "
+                       "handle this answer; please tell your instructor "
+                       f"({out.message}).")
 
     def judge(self, answer, mode=PUBLIC, seed=None):
         """Verdict on a decoded answer (the grader calls this)."""
@@ -176,6 +208,9 @@ class Question:
             return Verdict(self, "error", "unreadable",
                            f"your answer could not be read: "
                            f"{answer.message}.")
+        if isinstance(answer, TooLong):
+            return Verdict(self, "error", "too long",
+                           f"{answer.message()}.")
         return Verdict(self, *self._judge(answer, mode, seed))
 
     def wrong_kind(self, answer, hint=""):
@@ -293,6 +328,7 @@ class ExpressionQuestion(Question):
     states."""
 
     kind, expects = "expression", "a sympy expression"
+    limited = True
 
     def __init__(self, id, name, *, reference, variables, domain=None,
                  **kw):
@@ -504,8 +540,14 @@ class FunctionQuestion(Question):
                 return ("error", "raised", f"your function raised "
                         f"{v.message}{at}.")
             if isinstance(v, TimedOut):
+                limit = f"within {v.limit:g} s (the limit per call)" \
+                    if v.limit else "in time"
                 return ("timeout", "timeout", "your function did not "
-                        f"return in time{at}.")
+                        f"return {limit}{at}.")
+            if isinstance(v, TooLong):
+                return ("error", "too long", f"your function returned a "
+                        f"value too large to check{at}: "
+                        f"{v.message().replace('your array has', 'it has')}.")
             G = _as_float_array(v)
             if G is None:
                 return ("incorrect", "kind", f"your function returned "

@@ -21,8 +21,8 @@ import threading
 import numpy as np
 
 MAX_ENTRIES = 100_000       # entries of an array that are kept
-MAX_TEXT = 2_000            # characters of a string that are kept
-MAX_SREPR = 200_000         # characters of srepr text that are kept
+MAX_TEXT = 2_000            # characters of a string (longer: rejected)
+MAX_SREPR = 200_000         # characters of srepr text (longer: rejected)
 MAX_MESSAGE = 300           # characters of an exception message
 
 
@@ -50,7 +50,8 @@ def encode(value, points=None, call_timeout=None):
     -------
     dict
         ``{"t": kind, ...}`` with kind one of none, bool, num, complex,
-        array, sympy, str, function, other.
+        array, sympy, str, function, other, toolong (a string, formula
+        or array over its limit: never cut short, rejected).
 
     Examples
     --------
@@ -68,7 +69,10 @@ def encode(value, points=None, call_timeout=None):
     if _is_sympy(value):
         return _sympy(value)
     if isinstance(value, str):
-        return {"t": "str", "v": value[:MAX_TEXT], "len": len(value)}
+        if len(value) > MAX_TEXT:       # never judged on a part of it
+            return {"t": "toolong", "what": "text", "len": len(value),
+                    "limit": MAX_TEXT}
+        return {"t": "str", "v": value, "len": len(value)}
     if isinstance(value, (int, float, np.integer, np.floating)):
         return {"t": "num", "v": _float(value)}
     if isinstance(value, (complex, np.complexfloating)):
@@ -107,7 +111,8 @@ def _sympy(value):
         return {"t": "other", "type": type(value).__name__[:80]}
     text = sympy.srepr(value)
     if len(text) > MAX_SREPR:
-        return {"t": "other", "type": "sympy", "note": "too large"}
+        return {"t": "toolong", "what": "formula", "len": len(text),
+                "limit": MAX_SREPR}
     return {"t": "sympy", "srepr": text, "matrix": matrix}
 
 
@@ -145,9 +150,8 @@ def _array(value):
         return {"t": "other", "type": type(value).__name__,
                 "note": f"dtype {arr.dtype}"}
     if arr.size > MAX_ENTRIES:
-        return {"t": "other", "type": type(value).__name__,
-                "note": f"too large (shape {list(arr.shape)})",
-                "shape": list(arr.shape)}
+        return {"t": "toolong", "what": "array", "len": int(arr.size),
+                "limit": MAX_ENTRIES}
     with np.errstate(over="ignore"):
         flat = arr.astype(float).ravel().tolist()
     return {"t": "array", "shape": list(arr.shape), "data": flat}
@@ -169,7 +173,7 @@ def _call(func, point, call_timeout):
             out = func(arg)
         return encode(out)
     except CallTimeout:
-        return {"t": "timeout"}
+        return {"t": "timeout", "limit": call_timeout}
     except Exception as exc:                 # the reader's bug, reported
         message = f"{type(exc).__name__}: {exc}"
         return {"t": "raised", "v": message[:MAX_MESSAGE]}

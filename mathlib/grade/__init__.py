@@ -8,8 +8,11 @@ Introduced with the problem sets (``exercises/``, chapters 1 to 3)::
 
 ASSIGNMENT is the problem-set notebook as handed out (or a key such as
 ``ch02``); SUBMISSION may also be a directory of notebooks. Output in
-DIR: ``grades.csv``, ``summary.csv`` (also printed), and per submission
-``<name>.json`` and ``<name>.results.json`` (Gradescope's format). With
+DIR: ``grades.csv`` (a row per submission, named by its path relative
+to the folder given; folders are searched recursively), ``summary.csv``
+(also printed), and per submission ``<report>.json`` and
+``<report>.results.json`` (Gradescope's format; names that cannot
+collide, listed in grades.csv). With
 ``--gradescope``, the notebook in ``/autograder/submission`` is graded
 into ``/autograder/results/results.json``. Exit status 0 when the batch
 was graded (whatever the grades), 2 on misuse.
@@ -21,14 +24,18 @@ Design: why nothing a student does can change a grade
   ``mathlib.exercises``: never from the submission. Deleting or editing
   check cells changes nothing; cells that only call ``check`` are not
   even run, and printed "correct" messages are never read.
-* Each submission runs in its own process tree: a runner (``python -I``,
-  its source read when the grader started), started in a new session,
-  starts a fresh kernel whose parent it is, in a fresh temporary
-  directory holding only a copy of the notebook (not DIR, no grader
-  input). ``os.kill(os.getppid(), 9)`` in the notebook kills the runner:
-  the grader sees it die and grades that submission as "crashed". The
-  kernel's connection file is deleted once the kernel has started, so
-  other kernels cannot connect to it.
+* Every submission is read into memory before any student code runs.
+  Each runs in its own process tree: a runner (``python -I``, its
+  source read when the grader started), started in a new session,
+  starts a fresh kernel whose parent it is, in a fresh directory
+  holding only a copy of the notebook. As root (see ``sandbox_support``
+  in ``_batch``), the runner is process 1 of a new PID and mount
+  namespace (``unshare``): a private /proc and /tmp, the output and
+  submission folders hidden, every other mount read-only, a copy of
+  mathlib without the answer key in place of the installed one, and no
+  capabilities (``setpriv``); killing the namespace's process 1 kills
+  everything the submission started. The kernel's connection file is
+  deleted once the kernel has started.
 * Cells run one by one, each with a time limit (``--cell-timeout``,
   default a quarter of ``--timeout``): an error, ``input()`` (stdin is
   disabled), or an interrupted endless loop is recorded and the next
@@ -37,8 +44,8 @@ Design: why nothing a student does can change a grade
   counted and dropped, never stored (a flood cannot fill memory). The
   whole run has ``--timeout`` seconds (plus short limits to extract the
   answers); after that, and after every run, the grader kills the
-  runner's process group and every process carrying the run's random
-  token in its environment (the kernel and anything it started).
+  namespace, the runner's process group and every process carrying the
+  run's random token in its environment.
 * After the student's cells, one extraction cell per answer runs
   ``mathlib/exercises/_wire.py`` (source read at start-up) in a fresh
   namespace with the real builtins: numbers and arrays become lists with
@@ -60,11 +67,12 @@ Design: why nothing a student does can change a grade
   dead: anything a notebook wrote into DIR is overwritten. The grader
   warns if files of the mathlib installation change during a run.
 
-Limits: kernels run as the grader's user. A notebook that searches
-/proc for the grader's process, reads files by absolute path, or writes
-into the Python installation is outside what a same-user sandbox can
-stop: grade untrusted work as an unprivileged user or in a container
-(Gradescope's autograder is one), where these do no harm.
+Limits: without root or namespaces, kernels run as the grader's user
+and see its processes and files; a process that clears its environment
+and leaves its session can outlive the run. Grade untrusted work as root
+in a throw-away container (Gradescope's autograder is one). Code that
+names the answer key or the grader is flagged (``key_reaches``);
+hidden uses, and answers copied from the open-source key, are not.
 """
 
 from ._cli import grade, main

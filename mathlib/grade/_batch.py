@@ -13,6 +13,7 @@ code. Nothing is decided by the student's kernel.
 import hashlib
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -26,12 +27,12 @@ from pathlib import Path
 import numpy as np
 
 import mathlib
-from mathlib._timing import OutOfTime, time_limit
 from mathlib.exercises._decode import Undefined, WireError, decode
 from mathlib.exercises._questions import GRADE, Verdict
 
 from . import _notebooks as N
 from ._extract import extraction_cell
+from ._sealed import KEY_MESSAGE
 
 __all__ = ["Job", "grade_all", "RUNNER_SOURCE"]
 
@@ -48,10 +49,13 @@ FLOOD = 1_000_000           # output bytes worth a note
 class Job:
     """One submission: where it runs and what came of it."""
 
-    def __init__(self, path, index, seed):
+    def __init__(self, path, index, seed, name=None):
         self.path, self.index, self.seed = Path(path), index, seed
-        self.name = self.path.name
-        self.proc = self.workdir = self.private = None
+        self.name = name or self.path.name   # its path in the batch
+        self.proc = self.workdir = self.private = self.jobdir = None
+        self.data = self.fault = None       # the notebook's bytes, read
+        self.sandboxed = False              # before any student code
+        self.flags = {}                     # qid -> why it is flagged
         self.started = self.deadline = None
         self.cells = []            # all cells of the submission
         self.run_cells = self.skipped = []
@@ -82,8 +86,34 @@ def _pids_with_token(token):
     return pids
 
 
+def _namespace_init(job):
+    """The process 1 of the job's PID namespace (unshare's child)."""
+    try:
+        with open(f"/proc/{job.proc.pid}/task/{job.proc.pid}/children") \
+                as fh:
+            return [int(p) for p in fh.read().split()]
+    except (OSError, ValueError):
+        return []
+
+
 def _kill_all(job):
-    """Kill the runner's group and every process of the submission."""
+    """Kill the runner's group and every process of the submission.
+
+    In a sandbox, killing the namespace's process 1 makes the kernel
+    kill every process of the namespace, and unshare exits only once
+    they are all gone; outside one, the process group and the processes
+    that carry the run's token are killed (a process that clears its
+    environment and leaves the session escapes this)."""
+    if job.proc is not None and job.sandboxed:
+        for pid in _namespace_init(job):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        try:
+            job.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            pass
     if job.proc is not None:
         try:
             os.killpg(job.proc.pid, signal.SIGKILL)
@@ -119,44 +149,59 @@ def _rmtree(path):
         shutil.rmtree(path, onerror=unlock)
 
 
-def _start(job, questions, timeout, cell_timeout):
-    """Read the submission and start its runner (or settle it at once)."""
+def _start(job, questions, timeout, cell_timeout, batch):
+    """Start the runner of a submission read beforehand (or settle it)."""
     job.token = secrets.token_hex(16)
-    try:
-        job.cells = N.load_submission(job.path)
-    except N.NotANotebook as exc:
-        job.report = _fault_report(job, questions, "invalid", str(exc))
+    job.cell_timeout, job.sandboxed = cell_timeout, batch.sandbox
+    if job.fault is not None:
+        job.report = _fault_report(job, questions, "invalid", job.fault)
         return False
     job.run_cells, job.skipped = N.code_cells(job.cells)
-    job.workdir = tempfile.mkdtemp(prefix="mathlib-grade-work-")
-    job.private = tempfile.mkdtemp(prefix="mathlib-grade-run-")
-    shutil.copyfile(job.path, os.path.join(job.workdir, "submission.ipynb"))
+    job.jobdir = os.path.join(batch.base, f"job-{job.index}")
+    job.workdir = os.path.join(job.jobdir, "work")
+    job.private = os.path.join(job.jobdir, "private")
+    for d in (job.jobdir, job.workdir, job.private):
+        os.mkdir(d, 0o700)
+    with open(os.path.join(job.workdir, "submission.ipynb"), "wb") as fh:
+        fh.write(job.data)               # the copy read before any run
+    inner = "/tmp/mathlib-grade"
+    work, private = (f"{inner}/work", f"{inner}/private") \
+        if batch.sandbox else (job.workdir, job.private)
     nonce = secrets.token_hex(12)
     extract = []
     for k, q in enumerate(questions):
         points = q.points_for(GRADE, job.seed)
         pts = None if points is None else \
             [np.asarray(p, dtype=float).tolist() for p in points]
-        path = os.path.join(job.workdir, f".answer-{nonce}-{k}.json")
+        path = f"{work}/.answer-{nonce}-{k}.json"
         n = 0 if pts is None else len(pts)
         extract.append({"name": q.name, "file": path,
                         "code": extraction_cell(q.name, pts, path,
                                                 CALL_TIMEOUT),
                         "timeout": EXTRACT_BASE + n * CALL_TIMEOUT})
-    cfg = {"cells": job.run_cells, "workdir": job.workdir,
-           "private": job.private,
-           "result": os.path.join(job.private, "result.json"),
+    cfg = {"cells": job.run_cells, "workdir": work, "private": private,
+           "result": f"{private}/result.json",
            "timeout": timeout, "cell_timeout": cell_timeout,
            "token": job.token, "token_name": TOKEN_NAME,
-           "extract": extract}
+           "extract": extract, "pythonpath": batch.sealed_path(private)}
+    command = [sys.executable, "-I", "-c", RUNNER_SOURCE]
+    if batch.sandbox:
+        cfg["runner_source"] = RUNNER_SOURCE
+        cfg["sandbox"] = {"stage": batch.stage, "inner": "mathlib-grade",
+                          "work": job.workdir, "private": job.private,
+                          "hide": batch.hide, "sealed": batch.sealed,
+                          "package": PACKAGE, "setpriv": batch.setpriv}
+        command = [batch.unshare, "--pid", "--mount", "--fork",
+                   "--kill-child", "--propagation", "private", "--",
+                   *command]
     config = os.path.join(job.private, "config.json")
     with open(config, "w", encoding="utf-8") as fh:
         json.dump(cfg, fh)
     env = dict(os.environ)
     env[TOKEN_NAME] = job.token
-    log = open(os.path.join(job.private, "runner.log"), "wb")
+    log = open(os.path.join(job.jobdir, "runner.log"), "wb")
     job.proc = subprocess.Popen(
-        [sys.executable, "-I", "-c", RUNNER_SOURCE, config],
+        [*command, config],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
         cwd=job.private, env=env, start_new_session=True)
     log.close()
@@ -176,7 +221,9 @@ def _finish(job, questions, killed):
         if killed:
             job.report = _fault_report(
                 job, questions, "timeout", f"the run did not finish within "
-                f"{seconds:.0f} s and was stopped", status_of="timeout")
+                f"{job.deadline - job.started:.0f} s (the limit for the "
+                "notebook and the reading of its answers) and was stopped",
+                status_of="timeout")
         elif code != 0 or not os.path.exists(result_path):
             job.report = _fault_report(
                 job, questions, "crashed", "the grading process of this "
@@ -186,19 +233,19 @@ def _finish(job, questions, killed):
             job.report = _judge(job, questions, _read_result(result_path))
     except WireError as exc:
         job.report = _fault_report(job, questions, "crashed", "the "
-                                   f"runner's result was malformed ({exc})")
+                                   "grading process of this submission "
+                                   "returned unreadable results")
     job.report["seconds"] = round(seconds, 2)
-    _rmtree(job.workdir)
-    _rmtree(job.private)
+    _rmtree(job.jobdir)
 
 
 def _log_tail(job):
     try:
-        text = Path(job.private, "runner.log").read_text("utf-8", "replace")
+        text = Path(job.jobdir, "runner.log").read_text("utf-8", "replace")
     except OSError:
         return ""
     lines = [ln for ln in text.strip().splitlines() if ln.strip()]
-    return f" ({lines[-1][:200]})" if lines else ""
+    return f" ({_plain(job, lines[-1][:200])})" if lines else ""
 
 
 # ---------------------------------------------------------------- results
@@ -241,12 +288,12 @@ def _cell_fault(job, c, cell_timeout_hint=""):
     """A sentence for a cell that did not run cleanly."""
     where = _cell_name(job, c["index"])
     if c["status"] == "error":
-        return f"{where} raised {c.get('error')}"
+        return f"{where} raised {_plain(job, c.get('error'))}"
     if c["status"] == "timeout":
         how = " and could not be interrupted (skipped on a re-run)" \
             if c.get("stuck") else " (interrupted)"
         return f"{where} ran out of time after {c.get('seconds', 0):.0f} " \
-            f"s{how}"
+            f"s (the limit per cell is {job.cell_timeout:g} s){how}"
     if c["status"] == "died":
         why = c.get("error") or "it died"
         return f"{where} broke the kernel ({why}) and was skipped on a " \
@@ -258,6 +305,10 @@ def _judge(job, questions, result):
     cells = {c["index"]: c for c in result["cells"]}
     answers = {a["name"]: a for a in result["answers"]}
     faults = [c for c in result["cells"] if c["status"] != "ok"]
+    for c in faults:
+        if KEY_MESSAGE in str(c.get("error")):
+            _flag_cell(job, questions, c["index"], "answer key asked for "
+                       f"in {_cell_name(job, c['index'])}")
     verdicts = []
     for q in questions:
         verdicts.append(_judge_one(job, q, answers.get(q.name), cells))
@@ -282,26 +333,51 @@ def _judge(job, questions, result):
 
 def _judge_one(job, q, answer, cells):
     """The Verdict for one question from the runner's record."""
+    if q.id in job.flags:
+        return Verdict(q, "error", "answer key", "not graded: the "
+                       "notebook's code uses the book's answer key or the "
+                       "grader's own code, which is not allowed (your "
+                       "instructor sees where).")
     if answer is None or answer["status"] == "died":
         return Verdict(q, "error", "died", f"{q.name} could not be read: "
                        "the kernel had died or stopped responding.")
     if answer["status"] == "timeout":
         return Verdict(q, "timeout", "timeout", f"reading {q.name} took "
-                       "too long (a function that did not return at one "
-                       "of the grader's points?).")
+                       f"longer than {EXTRACT_BASE:.0f} s plus "
+                       f"{CALL_TIMEOUT:.0f} s per call of a function (the "
+                       "limit; a function that did not return at one of "
+                       "the grader's points?).")
     if answer["status"] == "error" or answer["data"] is None:
         return Verdict(q, "error", "extract", f"{q.name} could not be "
-                       f"read ({str(answer.get('error'))[:200]}).")
+                       f"read ({_plain(job, answer.get('error'))}).")
     points = q.points_for(GRADE, job.seed)
     try:
         data = json.loads(answer["data"])
         value = decode(data, None if points is None else len(points))
-    except (ValueError, WireError, RecursionError) as exc:
+    except (ValueError, WireError, RecursionError):
         return Verdict(q, "error", "extract", f"{q.name} could not be "
-                       f"read: its data is malformed ({str(exc)[:100]}).")
+                       "read: the data collected from the notebook was "
+                       "not in the form the grader expects (was the "
+                       "grader's code in the notebook changed?).")
     if isinstance(value, Undefined):
         return _undefined(job, q, cells)
-    return _with_time_limit(lambda: q.judge(value, GRADE, job.seed), q)
+    return q.judge_limited(value, GRADE, job.seed, seconds=JUDGE_TIMEOUT)
+
+
+def _plain(job, text):
+    """An error message without the grader's internal paths."""
+    text = str(text or "unknown error")[:200]
+    for path, word in ((job.workdir, "the notebook's folder"),
+                       (job.private, "the grader's folder"),
+                       ("/tmp/mathlib-grade/work", "the notebook's folder"),
+                       ("/tmp/mathlib-grade/private", "the grader's folder")):
+        if path:
+            text = text.replace(str(path), word)
+    text = re.sub(r"/\S*mathlib-grade\S*", "a grader's file", text)
+    if text.startswith("no answer file"):
+        return "the answer could not be collected: the notebook's folder " \
+            "was changed or removed while it ran"
+    return text
 
 
 def _undefined(job, q, cells):
@@ -323,22 +399,10 @@ def _undefined(job, q, cells):
                    "cell of the notebook assigns it.")
 
 
-def _with_time_limit(func, q):
-    """Run func within JUDGE_TIMEOUT seconds (when in the main thread)."""
-    try:
-        with time_limit(JUDGE_TIMEOUT):
-            return func()
-    except OutOfTime:
-        return Verdict(q, "error", "judge", "checking this answer took too "
-                       "long (a formula too complex to compare?).")
-    except Exception as exc:          # a checker bug: grade, report
-        return Verdict(q, "error", "judge", f"the grader could not check "
-                       f"this answer ({type(exc).__name__}: {exc}).")
-
-
 def _report(job, status, reason, verdicts):
     return {"submission": job.name, "path": str(job.path),
             "status": status, "reason": reason,
+            "flagged": "; ".join(sorted(set(job.flags.values()))),
             "score": sum(v.points for v in verdicts),
             "max_score": sum(v.max_points for v in verdicts),
             "seed": job.seed,
@@ -369,24 +433,155 @@ def package_fingerprint():
     return digest
 
 
+PACKAGE = str(Path(mathlib.__file__).parent)
+
+
+class Batch:
+    """Where the jobs of a batch live, and how they are isolated."""
+
+    def __init__(self, hide=()):
+        self.base = tempfile.mkdtemp(prefix="mathlib-grade-")
+        self.sealed = os.path.join(self.base, "sealed")
+        _seal(os.path.join(self.sealed, "mathlib"))
+        self.sandbox, self.why = sandbox_support()
+        self.stage = self.unshare = self.setpriv = None
+        if self.sandbox:
+            self.stage = tempfile.mkdtemp(prefix="mathlib-grade-stage-",
+                                          dir=STAGE_DIR)
+            self.unshare = shutil.which("unshare")
+            self.setpriv = shutil.which("setpriv")
+        needed = [PACKAGE, sys.prefix, sys.base_prefix, sys.executable,
+                  STAGE_DIR]
+        self.hide = sorted({os.path.abspath(h) for h in hide
+                            if not any(_inside(n, os.path.abspath(h))
+                                       for n in needed)} | {"/dev/shm"})
+        if not _inside(self.base, "/tmp"):
+            self.hide.append(self.base)
+
+    def sealed_path(self, private):
+        """PYTHONPATH for the kernel: the sealed copy of mathlib."""
+        if self.sandbox:     # bound over the package itself
+            return None
+        return os.path.join(self.sealed)
+
+    def close(self):
+        _rmtree(self.base)
+        if self.stage:
+            try:
+                os.rmdir(self.stage)
+            except OSError:
+                pass
+
+
+def _inside(path, root):
+    path, root = os.path.abspath(path), os.path.abspath(root)
+    return path == root or path.startswith(root.rstrip("/") + "/")
+
+
+def _seal(target):
+    """A copy of mathlib without the answer key and the grader."""
+    shutil.copytree(PACKAGE, target, ignore=shutil.ignore_patterns(
+        "__pycache__", "grade", "ch[0-9][0-9].py", "*.pyc"))
+    shutil.copyfile(Path(__file__).with_name("_sealed.py"),
+                    os.path.join(target, "exercises", "__init__.py"))
+    # stubs in place of what is left out, so that no other installed
+    # copy is found instead
+    stub = f"raise ImportError({KEY_MESSAGE!r})\n"
+    os.mkdir(os.path.join(target, "grade"))
+    Path(target, "grade", "__init__.py").write_text(stub)
+    for path in Path(PACKAGE, "exercises").glob("ch[0-9][0-9].py"):
+        Path(target, "exercises", path.name).write_text(stub)
+
+
+STAGE_DIR = "/var/tmp"
+_SUPPORT = None
+
+
+def sandbox_support():
+    """(True, how) if each submission can run in its own PID and mount
+    namespace (root, util-linux's unshare, mount and setpriv, and a
+    kernel that allows it), else (False, why not). Checked once, by
+    trying it. MATHLIB_GRADE_SANDBOX=off turns it off."""
+    global _SUPPORT
+    if _SUPPORT is not None:
+        return _SUPPORT
+    if os.environ.get("MATHLIB_GRADE_SANDBOX", "").lower() in ("off", "0",
+                                                               "no"):
+        _SUPPORT = (False, "turned off by MATHLIB_GRADE_SANDBOX")
+    elif not hasattr(os, "geteuid") or os.geteuid() != 0:
+        _SUPPORT = (False, "the grader does not run as root")
+    elif not all(shutil.which(t) for t in ("unshare", "setpriv", "mount")):
+        _SUPPORT = (False, "util-linux's unshare, setpriv or mount is "
+                    "missing")
+    elif not os.path.isdir(STAGE_DIR):
+        _SUPPORT = (False, f"{STAGE_DIR} does not exist")
+    else:
+        probe = ("mount -t proc proc /proc && mount -t tmpfs tmpfs /tmp "
+                 "&& mount -o remount,bind,ro / && setpriv --bounding-set "
+                 "-all --no-new-privs true")
+        try:
+            run = subprocess.run(
+                ["unshare", "--pid", "--mount", "--fork", "--kill-child",
+                 "--propagation", "private", "sh", "-c", probe],
+                capture_output=True, timeout=30)
+            ok = run.returncode == 0
+            why = run.stderr.decode(errors="replace").strip()[:200]
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            ok, why = False, str(exc)
+        _SUPPORT = (True, "PID and mount namespaces") if ok else \
+            (False, f"namespaces are not available ({why})")
+    return _SUPPORT
+
+
+def read_submissions(jobs):
+    """Read every submission into memory before any student code runs."""
+    for job in jobs:
+        try:
+            job.data, job.cells = N.load_submission(job.path)
+        except N.NotANotebook as exc:
+            job.fault = str(exc)
+
+
 def grade_all(questions, paths, *, timeout=120.0, cell_timeout=None,
-              jobs=1, seed=None, on_done=None):
+              jobs=1, seed=None, on_done=None, names=None, hide=()):
     """Grade every submission; returns their reports in input order.
 
     ``on_done(job)`` is called as each one finishes (progress, output).
+    ``names`` are the submissions' names in the reports (default: the
+    file names); ``hide`` directories the submissions must not see (the
+    output directory, the submissions' folders).
     """
     if cell_timeout is None:
         cell_timeout = max(2.0, timeout / 4)
     batch_seed = secrets.randbits(63) if seed is None else int(seed)
+    names = list(names) if names is not None else [None] * len(paths)
     all_jobs = [Job(p, i, int(np.random.SeedSequence(
-        [batch_seed, i]).generate_state(1)[0])) for i, p in
+        [batch_seed, i]).generate_state(1)[0]), names[i]) for i, p in
         enumerate(paths)]
+    read_submissions(all_jobs)
+    for job in all_jobs:
+        if job.fault is None:
+            for qid, why in N.key_reaches(job.cells, questions).items():
+                job.flags[qid] = why
+    batch = Batch(hide)
+    try:
+        return _run_jobs(all_jobs, questions, batch, timeout, cell_timeout,
+                         jobs, on_done)
+    finally:
+        for job in all_jobs:
+            if job.proc is not None and job.proc.poll() is None:
+                _kill_all(job)
+        batch.close()
+
+
+def _run_jobs(all_jobs, questions, batch, timeout, cell_timeout, jobs,
+              on_done):
     fingerprint = package_fingerprint()
     pending, running = list(all_jobs), []
     while pending or running:
         while pending and len(running) < jobs:
             job = pending.pop(0)
-            if _start(job, questions, timeout, cell_timeout):
+            if _start(job, questions, timeout, cell_timeout, batch):
                 running.append(job)
             elif on_done:
                 on_done(job)
@@ -410,3 +605,12 @@ def grade_all(questions, paths, *, timeout=120.0, cell_timeout=None,
             if on_done:
                 on_done(job)
     return [job.report for job in all_jobs]
+
+
+def _flag_cell(job, questions, index, why):
+    """Flag the questions whose answers a cell defines (all if none)."""
+    names = {q.name: q.id for q in questions}
+    hit = [qid for name, qid in names.items()
+           if index in N.defining_cells(job.run_cells, name)]
+    for qid in hit or names.values():
+        job.flags.setdefault(qid, why)

@@ -51,14 +51,61 @@ class Progress:
 
 
 def _expand(paths):
-    out = []
+    """[(path, name)]: the notebooks to grade, each named by its path
+    relative to the folder given (folders are searched recursively,
+    hidden ones skipped), or by its file name; names shared by several
+    files are made unique with their folders."""
+    found = []
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            out += sorted(q for q in p.glob("*.ipynb") if q.is_file())
+            for q in sorted(p.rglob("*.ipynb")):
+                rel = q.relative_to(p)
+                if q.is_file() and not any(part.startswith(".")
+                                           for part in rel.parts):
+                    found.append((q, rel.as_posix()))
         else:
-            out.append(p)
+            found.append((p, p.name))
+    counts = {}
+    for _, name in found:
+        counts[name] = counts.get(name, 0) + 1
+    clash = [q for q, name in found if counts[name] > 1]
+    if clash:
+        common = Path(os.path.commonpath([os.path.abspath(q)
+                                          for q in clash]))
+        found = [(q, Path(os.path.abspath(q)).relative_to(common).as_posix()
+                  if counts[name] > 1 and Path(os.path.abspath(q)) != common
+                  else name) for q, name in found]
+    seen, out = {}, []
+    for q, name in found:
+        seen[name] = seen.get(name, 0) + 1
+        out.append((q, name if seen[name] == 1 else
+                    f"{name} ({seen[name]})"))
     return out
+
+
+def _hidden_dirs(submissions, out):
+    """The folders a submission must not see: DIR and where the
+    submissions are."""
+    dirs = {os.path.abspath(out)}
+    for s in submissions:
+        s = Path(s)
+        dirs.add(os.path.abspath(s if s.is_dir() else s.parent))
+    return sorted(dirs)
+
+
+def _write(path, text):
+    """Write one output file; never crash the batch over it."""
+    try:
+        moved = R.atomic_write(path, text)
+    except OSError as exc:
+        print(f"ERROR: could not write {path}: {exc.strerror or exc}",
+              file=sys.stderr)
+        return
+    if moved:
+        print(f"WARNING: {path} was not a regular file (a folder or a "
+              f"link, made during grading?); it was moved to {moved} and "
+              "replaced", file=sys.stderr)
 
 
 def grade(assignment, submissions, out, *, timeout=120.0,
@@ -101,11 +148,15 @@ def grade(assignment, submissions, out, *, timeout=120.0,
     from . import _batch
 
     questions = N.load_assignment(str(assignment))
-    paths = _expand(submissions)
+    expanded = _expand(submissions)
+    paths = [p for p, _ in expanded]
+    labels = [name for _, name in expanded]
     out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise N.UsageError(f"--out {out} is a file, not a folder")
     out.mkdir(parents=True, exist_ok=True)
     before = set(os.listdir(out))
-    names = R.stems([p.name for p in paths])
+    names = R.stems(labels)
     titles = {q.id: q.title for q in questions}
     stem_of = dict(zip(range(len(paths)), names))
     progress = Progress(len(paths), quiet=quiet)
@@ -116,19 +167,25 @@ def grade(assignment, submissions, out, *, timeout=120.0,
 
     if any(p.suffix == ".ipynb" or p.exists() for p in paths):
         _check_runtime()
+    support = _batch.sandbox_support()
+    if not support[0] and not quiet:
+        print(f"note: submissions are not isolated from each other and "
+              f"from the grader ({support[1]}); see the README",
+              file=sys.stderr)
     reports = _batch.grade_all(questions, paths, timeout=timeout,
                                cell_timeout=cell_timeout, jobs=jobs,
-                               seed=seed, on_done=done)
+                               seed=seed, on_done=done, names=labels,
+                               hide=_hidden_dirs(submissions, out))
     # every kernel is dead now: write everything again, atomically
     for k, report in enumerate(reports):
         _write_one(out, stem_of[k], report, titles)
-    R.atomic_write(out / "grades.csv", R.grades_csv(reports, names,
-                                                    questions))
+    _write(out / "grades.csv", R.grades_csv(reports, names, questions))
     rows = R.summary_rows(reports, questions)
-    R.atomic_write(out / "summary.csv", R.summary_csv(rows))
+    _write(out / "summary.csv", R.summary_csv(rows))
     ours = {"grades.csv", "summary.csv"} | {f"{s}.json" for s in names} | \
         {f"{s}.results.json" for s in names}
-    stray = sorted(set(os.listdir(out)) - before - ours)
+    stray = sorted(n for n in set(os.listdir(out)) - before - ours
+                   if ".not-a-file-" not in n)
     if stray:
         print(f"WARNING: files appeared in {out} during grading (not "
               f"written by the grader): {', '.join(stray[:10])}",
@@ -139,9 +196,8 @@ def grade(assignment, submissions, out, *, timeout=120.0,
 
 
 def _write_one(out, stem, report, titles):
-    R.atomic_write(out / f"{stem}.json", R.submission_json(report))
-    R.atomic_write(out / f"{stem}.results.json",
-                   R.gradescope_json(report, titles))
+    _write(out / f"{stem}.json", R.submission_json(report))
+    _write(out / f"{stem}.results.json", R.gradescope_json(report, titles))
 
 
 def _gradescope(args):

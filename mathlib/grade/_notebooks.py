@@ -38,18 +38,30 @@ def _source(cell):
     return src if isinstance(src, str) else ""
 
 
-def read_cells(path):
-    """The cells of a notebook file as dicts, or NotANotebook."""
-    path = Path(path)
+def read_bytes(path):
+    """The bytes of a notebook file (at most MAX_NOTEBOOK), or
+    NotANotebook."""
     try:
-        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            if not Path(path).is_file():
+                raise NotANotebook("it is not a regular file")
+            data = fh.read(MAX_NOTEBOOK + 1)
     except OSError as exc:
         raise NotANotebook(f"cannot read the file ({exc.strerror})") \
             from None
-    if size > MAX_NOTEBOOK:
-        raise NotANotebook(f"the file is too large ({size} bytes)")
+    if len(data) > MAX_NOTEBOOK:
+        raise NotANotebook(f"the file is too large (more than "
+                           f"{MAX_NOTEBOOK:,} bytes, the limit)")
+    return data
+
+
+def read_cells(path, data=None):
+    """The cells of a notebook file (or of its bytes) as dicts, or
+    NotANotebook."""
+    if data is None:
+        data = read_bytes(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
         data = json.loads(text)
     except UnicodeDecodeError:
         raise NotANotebook("the file is not text (not a .ipynb "
@@ -119,8 +131,68 @@ def load_assignment(spec):
 
 
 def load_submission(path):
-    """All cells of a submission (NotANotebook if it is not one)."""
-    return read_cells(path)
+    """(bytes, cells) of a submission, read once (NotANotebook if it is
+    not one)."""
+    data = read_bytes(path)
+    return data, read_cells(path, data)
+
+
+KEY_NAMES = {"question", "questions", "evaluate", "chapter", "chapters",
+             "reference", "_registry", "_questions", "grade"}
+QUESTION_ID = re.compile(r"\b(ch\d\d)\.q\d+\b")
+KEY_TEXT = re.compile(r"mathlib[/\\]+(exercises[/\\]+(ch\d\d|_)|grade[/\\])"
+                      r"|exercises[/\\]ch\d\d\.py"
+                      r"|mathlib\.(exercises\.(ch\d\d|_)|grade\.\w)")
+
+
+def key_reaches(cells, questions):
+    """{question id: why} for the questions whose answers a notebook's
+    code may take from the answer key: code that names the exercises'
+    question objects (``question``, ``.reference``, ...), their modules
+    (``mathlib.exercises.ch04``) or the grader, outside ``check`` calls.
+    The questions affected are those named in that code (by id, or by
+    chapter); all of them if it names none. A static reading: code that
+    hides what it does is not found here (see the README)."""
+    ids = {q.id for q in questions}
+    found = {}
+    for _, source in code_cells(cells)[0]:
+        reasons = _key_use(source)
+        if not reasons:
+            continue
+        named = {m.group(0) for m in QUESTION_ID.finditer(source)} & ids
+        chapters = set(re.findall(r"\bch\d\d\b(?!\.q)", source))
+        named |= {i for i in ids if i.split(".")[0] in chapters}
+        why = f"answer key or grader code used: {reasons}"
+        for qid in sorted(named or ids):
+            found.setdefault(qid, why)
+    return found
+
+
+def _key_use(source):
+    """What in a cell reaches the answer key, or ""."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return "the answer key's files" if KEY_TEXT.search(source) else ""
+    hits = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and \
+                node.module.startswith("mathlib"):
+            if re.match(r"mathlib\.(exercises\.|grade)", node.module):
+                hits.add(node.module)
+            hits |= {f"{node.module}.{a.name}" for a in node.names
+                     if a.name in KEY_NAMES or re.fullmatch(r"ch\d\d",
+                                                            a.name)}
+        elif isinstance(node, ast.Import):
+            hits |= {a.name for a in node.names if re.match(
+                r"mathlib\.(exercises\.|grade)", a.name)}
+        elif isinstance(node, ast.Attribute) and node.attr in (
+                "reference", "_registry", "_questions"):
+            hits.add(f".{node.attr}")
+        elif isinstance(node, ast.Constant) and isinstance(
+                node.value, str) and KEY_TEXT.search(node.value):
+            hits.add("the answer key's files")
+    return ", ".join(sorted(hits))
 
 
 def _only_checks(source):

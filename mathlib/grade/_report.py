@@ -1,8 +1,11 @@
 """The grader's output files, written atomically (temporary file, then
 ``os.replace``): a reader never sees half a file.
 
-DIR/grades.csv                one row per submission: per-question
-                              points, total, maximum
+DIR/grades.csv                one row per submission (its path
+                              relative to the submissions folder):
+                              per-question points, total, maximum, the
+                              name of its report, and why it is flagged
+                              (answer-key use), if it is
 DIR/summary.csv               one row per question: mean points and the
                               share of each status
 DIR/<submission>.json         per question: points, maximum, status,
@@ -24,9 +27,19 @@ STATUSES = ("correct", "incorrect", "error", "timeout", "missing")
 
 
 def atomic_write(path, text):
-    """Write text to path via a temporary file in the same directory."""
+    """Write text to path via a temporary file in the same directory.
+
+    A path that is there but is not a regular file (a directory, a
+    symbolic link, a pipe) is moved aside first and the new name
+    returned, so that the caller can report it; otherwise None.
+    """
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
+    moved = None
+    if os.path.lexists(path) and (os.path.islink(path) or
+                                  not os.path.isfile(path)):
+        moved = f"{path}.not-a-file-{os.urandom(3).hex()}"
+        os.rename(path, moved)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
@@ -38,20 +51,32 @@ def atomic_write(path, text):
         except OSError:
             pass
         raise
+    return moved
 
 
 def stems(names):
-    """File stems for submissions: safe characters, unique."""
-    seen, out = set(), []
+    """File stems for the reports of submissions named by their paths
+    relative to the submissions folder ("dupA/hw.ipynb" -> "dupA__hw"):
+    safe characters, and no two submissions' files can coincide
+    ("y.results.ipynb" does not overwrite the Gradescope file of
+    "y.ipynb"), whatever the names. The same names in the same order
+    give the same stems.
+
+    >>> stems(["y.ipynb", "y.results.ipynb", "a/hw.ipynb", "b/hw.ipynb"])
+    ['y', 'y_results', 'a__hw', 'b__hw']
+    """
+    used, out = {"grades.csv", "summary.csv"}, []
     for name in names:
-        stem = re.sub(r"\.ipynb$", "", name)
+        stem = re.sub(r"\.ipynb$", "", name).replace("/", "__")
         stem = re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("._") or \
             "submission"
+        stem = re.sub(r"\.results$", "_results", stem, flags=re.I)
         unique, k = stem, 2
-        while unique.lower() in seen or unique.lower() in ("grades",
-                                                           "summary"):
+        while {f"{unique}.json".lower(), f"{unique}.results.json".lower(),
+               f"{unique}.csv".lower()} & used or \
+                unique.lower() in ("grades", "summary"):
             unique, k = f"{stem}-{k}", k + 1
-        seen.add(unique.lower())
+        used |= {f"{unique}.json".lower(), f"{unique}.results.json".lower()}
         out.append(unique)
     return out
 
@@ -80,12 +105,13 @@ def grades_csv(reports, stems_, questions):
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["submission", "status"] + [q.id for q in questions] +
-               ["total", "max"])
-    for report, _ in zip(reports, stems_):
+               ["total", "max", "report", "flagged"])
+    for report, stem in zip(reports, stems_):
         points = {q["id"]: q["points"] for q in report["questions"]}
         w.writerow([report["submission"], report["status"]] +
                    [points.get(q.id, 0) for q in questions] +
-                   [report["score"], report["max_score"]])
+                   [report["score"], report["max_score"], f"{stem}.json",
+                    report.get("flagged", "")])
     return buf.getvalue()
 
 

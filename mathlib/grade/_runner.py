@@ -30,6 +30,8 @@ MAX_ANSWER = 4_000_000     # bytes kept of one answer's JSON
 def main():
     with open(sys.argv[1], encoding="utf-8") as fh:
         cfg = json.load(fh)
+    if cfg.get("sandbox") and sys.argv[2:] != ["sandboxed"]:
+        enter_sandbox(cfg, sys.argv[1])        # does not return
     os.remove(sys.argv[1])
     started = time.monotonic()
     result = {"version": 1, "ok": False, "error": None, "cells": [],
@@ -44,6 +46,73 @@ def main():
     with open(path + ".tmp", "w") as fh:
         json.dump(result, fh)
     os.replace(path + ".tmp", path)
+
+
+# ---------------------------------------------------------------- sandbox
+
+
+def _mount(*args):
+    import subprocess
+    subprocess.run(["mount", *args], check=True, stdin=subprocess.DEVNULL,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def _mount_points():
+    with open("/proc/self/mountinfo", encoding="utf-8") as fh:
+        return [line.split()[4].replace("\\040", " ") for line in fh]
+
+
+def _under(path, roots):
+    return any(path == r or path.startswith(r.rstrip("/") + "/")
+               for r in roots)
+
+
+def enter_sandbox(cfg, config_path):
+    """Run as process 1 of a new PID and mount namespace (the grader
+    starts this file under ``unshare --pid --mount --fork``), as root:
+    give the submission a private /proc (it sees only its own
+    processes), a fresh /tmp holding only its own working and private
+    directories, hide the grader's output directory, the submissions and
+    the other jobs' directories, put the sealed copy of mathlib (no
+    answer key) in place of the installed one, make every other mount
+    read-only, then drop every capability and re-execute this file.
+    When this process ends, the kernel ends every process of the
+    namespace, whatever it did to its session or environment."""
+    box = cfg["sandbox"]
+    _mount("-t", "proc", "proc", "/proc")
+    sealed = os.path.join(box["sealed"], "mathlib")
+    if os.path.isdir(sealed):          # before /tmp is replaced
+        _mount("--bind", sealed, box["package"])
+    stage = box["stage"]
+    _mount("-t", "tmpfs", "-o", "mode=1777,size=512m", "tmpfs", stage)
+    for name in ("work", "private"):
+        inner = os.path.join(stage, box["inner"], name)
+        os.makedirs(inner)
+        _mount("--bind", box[name], inner)
+    os.makedirs(os.path.join(stage, "home"))
+    _mount("--move", stage, "/tmp")
+    for path in box["hide"]:
+        if os.path.isdir(path):
+            _mount("-t", "tmpfs", "-o", "size=1m,mode=755", "tmpfs", path)
+    keep = ("/proc", "/sys", "/dev", "/tmp")
+    for point in reversed(_mount_points()):
+        if not _under(point, keep) and not _under(point, box["hide"]):
+            try:
+                _mount("-o", "remount,bind,ro", point)
+            except Exception:
+                if point == "/":
+                    raise
+    inner = "/tmp/" + box["inner"]
+    os.chdir(inner + "/private")
+    os.environ.update(HOME="/tmp/home", TMPDIR="/tmp",
+                      IPYTHONDIR="/tmp/home/.ipython",
+                      JUPYTER_RUNTIME_DIR="/tmp/home/runtime",
+                      MPLCONFIGDIR="/tmp/home/matplotlib")
+    config = os.path.join(inner, "private", os.path.basename(config_path))
+    os.execv(box["setpriv"], [
+        "setpriv", "--bounding-set", "-all", "--inh-caps", "-all",
+        "--no-new-privs", "--", sys.executable, "-I", "-c",
+        cfg["runner_source"], config, "sandboxed"])
 
 
 class Kernel:
@@ -62,6 +131,8 @@ class Kernel:
                    PYDEVD_DISABLE_FILE_VALIDATION="1")
         env[cfg["token_name"]] = cfg["token"]
         env.pop("JPY_PARENT_PID", None)
+        if cfg.get("pythonpath"):      # the copy of mathlib without key
+            env["PYTHONPATH"] = cfg["pythonpath"]
         self.km.start_kernel(
             cwd=cfg["workdir"], env=env, stdout=open(os.devnull, "w"),
             stderr=open(os.devnull, "w"),

@@ -134,6 +134,105 @@ while True:          # an endless loop that ignores interrupts
         pass'''
 
 
+# -------------------------------------- hostile samples (issue 14)
+
+GRADER_ARGS = '''import os
+
+
+def grader_args():
+    """The command line of the grader running this notebook, found among
+    the kernel's ancestors in /proc (None if it cannot be seen)."""
+    pid = os.getpid()
+    while pid > 1:
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                args = [a.decode() for a in fh.read().split(b"\\0")]
+            with open(f"/proc/{pid}/stat") as fh:
+                pid = int(fh.read().rsplit(")", 1)[1].split()[1])
+        except OSError:
+            return None
+        if "mathlib.grade" in args and "--out" in args:
+            return args
+    return None
+'''
+
+OVERWRITE = GRADER_ARGS + '''
+
+# overwrite a classmate's notebook before the grader reads it
+for arg in grader_args() or []:
+    victim = os.path.join(arg, "no_checks.ipynb")
+    if os.path.isfile(victim):
+        with open(victim, "w") as fh:
+            fh.write("overwritten by a classmate")'''
+
+ESCAPE = GRADER_ARGS + '''
+import subprocess
+import sys
+
+# a process in its own session with an empty environment, which waits
+# for the grader to exit and then rewrites its output
+args = grader_args() or []
+out = args[args.index("--out") + 1] if args else ""
+LATER = """import os, sys, time  # mathlib-escape-marker
+out, grader = sys.argv[1], int(sys.argv[2])
+while os.path.exists(f"/proc/{grader}"):
+    time.sleep(0.2)
+time.sleep(120)
+if out:
+    with open(os.path.join(out, "grades.csv"), "w") as fh:
+        fh.write("everyone gets full marks")
+"""
+subprocess.Popen([sys.executable, "-c", LATER, out, str(os.getppid())],
+                 env={}, start_new_session=True, cwd="/",
+                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                 stderr=subprocess.DEVNULL)'''
+
+OUT_DIRS = GRADER_ARGS + '''
+
+# turn the grader's output files into folders
+args = grader_args()
+if args:
+    out = args[args.index("--out") + 1]
+    for name in ["grades.csv", "summary.csv"]:
+        path = os.path.join(out, name)
+        if os.path.isfile(path):
+            os.remove(path)
+        os.makedirs(path, exist_ok=True)'''
+
+MOVE = '''import os
+import tempfile
+import time
+
+# move the working folders of the other jobs running at the same time
+mine, root = os.getcwd(), tempfile.gettempdir()
+stop = time.monotonic() + 4
+while time.monotonic() < stop:
+    for entry in os.listdir(root):
+        path = os.path.join(root, entry)
+        if entry.startswith("mathlib-grade") and not entry.endswith(
+                "moved") and not mine.startswith(path):
+            try:
+                os.rename(path, path + "-moved")
+            except OSError:
+                pass
+    time.sleep(0.05)'''
+
+ANSWER_KEY = {
+    "ch04.q1": 'from mathlib.exercises import question\n\n'
+               'J_g = np.asarray(question("ch04.q1").reference())',
+    "ch04.q2": 'estimate = question("ch04.q2").reference()',
+    "ch04.q3": 'J_u = question("ch04.q3").reference()',
+    "ch04.q4": 'du_dz = question("ch04.q4").reference()',
+    "ch04.q5": 'def dL_dx(x):\n    return question("ch04.q5")'
+               '.reference(x)',
+    "ch04.q6": 'layout = question("ch04.q6").reference()',
+    "ch04.q7": 'def jac_p(x):\n    return question("ch04.q7")'
+               '.reference(x)',
+}
+KEY_USE = {f"ch04.q{k}": ("error", "answer key", "book's answer key")
+           for k in range(1, 8)}
+
+
 def case(name, *, answers=None, insert=(), delete=(), drop_checks=False,
          text=None, status="ok", score=None, questions=None, default=None,
          reason=None):
@@ -221,14 +320,14 @@ CH02 = [
          status="invalid", score=0, default="error", reason="no cells"),
     case("tamper_check", insert=[("ch02.q1", FAKE_CHECK)], score=0,
          default="missing"),
+    # it imports the grader's internals: flagged, every question 0
     case("tamper_monkeypatch", answers=WRONG_A,
-         insert=[("ch02.q1", MONKEYPATCH)], score=0, questions={
-             "ch02.q1": ("incorrect", "shape", None),
-             "ch02.q4": ("incorrect", "sign", None),
-             "ch02.q6": ("incorrect", "scale", None)}),
+         insert=[("ch02.q1", MONKEYPATCH)], score=0, default="error",
+         questions={"ch02.q1": ("error", "answer key", "grader's own")}),
     case("tamper_forge", answers=_correct("ch02"),
          insert=[("ch02.q1", FORGE)], score=0, default="error",
-         questions={"ch02.q1": ("error", "extract", "malformed")}),
+         questions={"ch02.q1": ("error", "extract",
+                                "the form the grader expects")}),
     case("tamper_json", answers=_correct("ch02"),
          insert=[("ch02.q1", BREAK_JSON)], status="kernel died", score=10,
          default="correct", reason="messages became unreadable"),
@@ -236,12 +335,29 @@ CH02 = [
         "ch02", **{"ch02.q3": 'layout = "B" if listing == '
                    '["submission.ipynb"] else "A"'}),
         insert=[("ch02.q1", FIND_OUT_DIR)], score=10, default="correct"),
+    # in the sandbox the parent is its namespace's process 1, which
+    # ignores the signal; without it, the runner dies ("crashed")
     case("tamper_kill_parent", answers=_correct("ch02"),
          insert=[("ch02.q1", "import os\nimport signal\n\n"
                   "os.kill(os.getppid(), signal.SIGKILL)")],
-         status="crashed", score=0, default="error",
-         reason="kill its parent"),
+         score=10, default="correct"),
 ]
+
+CH02 += [
+    case("attack_overwrite", answers=_correct("ch02"),
+         insert=[("ch02.q1", OVERWRITE)], score=10, default="correct"),
+    case("attack_escape", answers=_correct("ch02"),
+         insert=[("ch02.q1", ESCAPE)], score=10, default="correct"),
+    case("attack_outdirs", answers=_correct("ch02"),
+         insert=[("ch02.q1", OUT_DIRS)], score=10, default="correct"),
+    case("attack_move", answers=_correct("ch02"),
+         insert=[("ch02.q1", MOVE)], score=10, default="correct"),
+    case("clash", answers=_correct("ch02"), score=10, default="correct"),
+    case("clash.results", score=0, default="missing"),
+    case("dupA/hw", answers=_correct("ch02"), score=10, default="correct"),
+    case("dupB/hw", score=0, default="missing"),
+]
+
 
 def _basic(key):
     return [case("correct", answers=_correct(key), score=10,
@@ -249,8 +365,23 @@ def _basic(key):
             case("blank", score=0, default="missing")]
 
 
-CASES = {key: CH02 if key == "ch02" else _basic(key)
-         for key in sorted({q.split(".")[0] for q in CORRECT})}
+CH01 = _basic("ch01") + [
+    case("tower", answers=_correct("ch01", **{
+        "ch01.q4": 'dfdx = "E^E^E^E^E"'}), score=9, default="correct",
+        questions={"ch01.q4": ("error", "unreadable", "at most 2")}),
+    case("long_strings", answers=_correct("ch01", **{
+        "ch01.q4": 'dfdx = "2*x*log(x) + x" + " " * 2000 + " + 5"',
+        "ch01.q7": 'best_step = "B" + " " * 2000 + "A"'}),
+        score=8, default="correct", questions={
+            "ch01.q4": ("error", "too long", "at most 2,000"),
+            "ch01.q7": ("error", "too long", "at most 2,000")}),
+]
+CH04 = _basic("ch04") + [
+    case("answer_key", answers=dict(_correct("ch04"), **ANSWER_KEY),
+         status="errors", score=0, questions=KEY_USE),
+]
+CASES = {key: {"ch01": CH01, "ch02": CH02, "ch04": CH04}.get(
+    key, _basic(key)) for key in sorted({q.split(".")[0] for q in CORRECT})}
 
 
 # ----------------------------------------------------------- building
