@@ -126,7 +126,7 @@ register(formula_rule(
     where=[(s, Frac(exp(x), T(ONE) * exp(x)))],
     shape_num=ONE_N, shape_den=N1, shapes=_vecs("x")))
 register(formula_rule(
-    "bilinear-wrt-X", "Bilinear form a^T X b, by X", 2,
+    "bilinear-wrt-X", "Bilinear form a^T X b, by X", 8,
     T(vec("a")) * X * bv, X, bv * T(vec("a")), vec("a") * T(bv),
     arrange="matrix", shape_num=r"n \times m", shape_den=r"m \times n",
     shapes=lambda d: {"a": (d["m"],), "X": (d["m"], d["n"]),
