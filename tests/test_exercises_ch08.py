@@ -177,7 +177,7 @@ def test_given_code_defines_the_checkers_numbers():
     assert np.array_equal(E_d, np.array(ch08.E_D, dtype=float))
     assert X_sym == ch08.X_SYM and A_t == ch08.A_T
     assert np.array_equal(z_s, ch08.Z_S)
-    assert np.array_equal(H, ch08.H_B) and np.array_equal(Y, ch08.Y_B)
+    assert np.array_equal(H, ch08.X_B) and np.array_equal(Y, ch08.Y_B)
     assert np.array_equal(c_b, ch08.C_B)
     rng = np.random.default_rng(8)
     for _ in range(3):
