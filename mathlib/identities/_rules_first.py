@@ -149,8 +149,8 @@ register(formula_rule(
 register(formula_rule(
     "directional-derivative", "Directional derivative: the rate of "
     "change along v is grad f(x)^T v (here f = log-sum-exp)", 3,
-    log(T(ONE) * exp(x + t * v)), t, T(Frac(exp(x + t * v),
-                                             T(ONE) * exp(x + t * v))) * v,
+    log(T(ONE) * exp(x + t * v)), t, T(s) * v,
+    where=[(s, Frac(exp(x + t * v), T(ONE) * exp(x + t * v)))],
     shapes=lambda d: {"x": (d["n"],), "v": (d["n"],), "t": ()},
     style="d"))
 
