@@ -32,7 +32,7 @@ A_q, x_q = G["A_q"], G["x_q"]
 X_fac, V_fac, lam = G["X_fac"], G["V_fac"], G["lam"]
 X_d, E_d = G["X_d"], G["E_d"]
 X_sym, A_t = G["X_sym"], G["A_t"]
-z_s, H, Y, c_b = G["z_s"], G["H"], G["Y"], G["c_b"]
+z_s, H, Y, c_b = G["z_s"], G["X_feat"], G["Y"], G["c_b"]
 softmax = G["softmax"]
 Xi = np.linalg.inv(X_d)
 s6 = softmax(z_s)
@@ -177,7 +177,7 @@ def test_given_code_defines_the_checkers_numbers():
     assert np.array_equal(E_d, np.array(ch08.E_D, dtype=float))
     assert X_sym == ch08.X_SYM and A_t == ch08.A_T
     assert np.array_equal(z_s, ch08.Z_S)
-    assert np.array_equal(H, ch08.H_B) and np.array_equal(Y, ch08.Y_B)
+    assert np.array_equal(H, ch08.X_B) and np.array_equal(Y, ch08.Y_B)
     assert np.array_equal(c_b, ch08.C_B)
     rng = np.random.default_rng(8)
     for _ in range(3):

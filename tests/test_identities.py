@@ -27,6 +27,14 @@ batch-layer-loss-wrt-W batch-layer-loss-wrt-X batch-layer-loss-wrt-b
 quadratic-form linear-form bilinear-wrt-X trace-AX trace-XtAX
 factorization-wrt-U factorization-wrt-V log-det inverse sigmoid tanh
 softmax log-softmax softmax-cross-entropy l2-norm
+sum-rule product-rule quotient-rule chain-rule sigmoid-derivative
+lse-gradient quadratic-gradient directional-derivative vjp jvp
+quadratic-hessian lse-hessian hessian-vector-product newton-step
+least-squares least-squares-hessian trace-AXB trace-inverse
+logdet-line logdet-line-second vec-AXB inverse-bilinear
+gaussian-loglik-wrt-mu gaussian-loglik-wrt-Sigma softplus
+binary-cross-entropy logistic-loss-gradient logistic-loss-hessian
+gauss-newton
 """.split()
 
 # Every backslash command the strings may use: all checked with MathJax 3
@@ -36,7 +44,7 @@ ALLOWED_MACROS = {
     "operatorname", "odot", "oslash", "dots", "quad", "text", "sin", "cos",
     "tanh", "ln", "log", "det", "sigma", "beta", "delta", "cdot", "max",
     "sum", "left", "right", "lVert", "rVert", "begin", "end", ",", " ",
-    "\\",
+    "\\", "nabla", "exp", "otimes", "boldsymbol", "mu", "Sigma",
 }
 
 
@@ -64,9 +72,13 @@ def test_required_rules_present():
 
 
 def test_chapters():
-    assert {r.chapter for r in RULES.values()} == {4, 5, 6, 8}
-    assert sum(len(ids.by_chapter(c)) for c in range(1, 9)) == len(RULES)
-    assert ids.by_chapter(7) == []
+    # every chapter that derives a rule has it registered; 0 holds the
+    # standard rules the book does not derive
+    assert {r.chapter for r in RULES.values()} == set(range(9))
+    assert sum(len(ids.by_chapter(c)) for c in range(0, 9)) == len(RULES)
+    assert {r.name for r in ids.by_chapter(7)} >= {
+        "quadratic-hessian", "lse-hessian", "hessian-vector-product",
+        "newton-step"}
     assert all(r.chapter == 8 for r in ids.by_chapter(8))
     with pytest.raises(TypeError, match="chapter must be an int"):
         ids.by_chapter("4")
@@ -86,7 +98,8 @@ def _mutated(rule, change):
                 rule.latex_denominator, rule.chapter, rule.function,
                 lambda **a: change(np.asarray(rule.derivative(**a),
                                               dtype=float)),
-                rule.wrt, rule.shapes, rule.sample, rule.domain)
+                rule.wrt, rule.shapes, rule.sample, rule.domain,
+                order=rule.order)
 
 
 @pytest.mark.parametrize("name", list(RULES))
@@ -173,9 +186,12 @@ def test_register_refuses_duplicates_and_non_rules():
 
 
 def test_register_and_verify_a_new_rule():
-    rule = Rule("test-cube", "Cube", r"3x^2", r"3x^2", 4,
-                lambda x: x ** 3, lambda x: 3 * x ** 2, "x",
-                lambda d: {"x": ()})
+    from mathlib.identities._expr import power, sca
+    x = sca("x")
+    rule = ids.formula_rule("test-cube", "Cube", 4, power(x, 3), x,
+                            3 * power(x, 2), shapes=lambda d: {"x": ()},
+                            style="d")
+    assert rule.latex_numerator == r"\frac{d}{dx} x^{3} = 3 x^{2}"
     try:
         assert ids.register(rule) is rule
         assert get("test-cube") is rule
@@ -282,22 +298,25 @@ def test_scalar_by_matrix_is_same_shape_gradient():
 
 
 def test_inverse_components():
+    # rows of the vec Jacobian: (X^-1)_ij sits at i + 2j in vec(X^-1)
     X = np.array([[2.0, 1.0], [0.5, 3.0]])
     J = get("inverse").derivative(X=X)
     Xi = np.linalg.inv(X)
+    assert J.shape == (4, 2, 2)
     for i, j, k, l in np.ndindex(2, 2, 2, 2):
-        assert J[i, j, k, l] == pytest.approx(-Xi[i, k] * Xi[l, j])
+        assert J[i + 2 * j, k, l] == pytest.approx(-Xi[i, k] * Xi[l, j])
 
 
 def test_batch_layer_forms_agree():
-    """dL/dW = sum_ij G_ij dY_ij/dW: the 4-D Jacobian contracted with G."""
+    """dL/dW = sum_ij G_ij dY_ij/dW: the Jacobian of vec(Y^T) (rows of Y
+    stacked, numpy's order) contracted with the rows of G stacked."""
     rng = np.random.default_rng(2)
     X, W = rng.standard_normal((5, 3)), rng.standard_normal((4, 3))
     b, G = rng.standard_normal(4), rng.standard_normal((5, 4))
     for v in "WXb":
         J = get(f"batch-layer-wrt-{v}").derivative(X=X, W=W, b=b)
         g = get(f"batch-layer-loss-wrt-{v}").derivative(X=X, W=W, b=b, G=G)
-        np.testing.assert_allclose(np.tensordot(G, J, axes=2), g,
+        np.testing.assert_allclose(np.tensordot(G.ravel(), J, axes=1), g,
                                    atol=1e-12)
 
 
@@ -365,8 +384,8 @@ def test_latex_renders_in_mathjax(tmp_path):
     script.write_text(f"""
 const strings = require({json.dumps(str(strings))});
 require({json.dumps(str(MATHJAX))}).init({{
-  loader: {{load: ['input/tex-base', '[tex]/ams']}},
-  tex: {{packages: ['base', 'ams']}}
+  loader: {{load: ['input/tex-base', '[tex]/ams', '[tex]/boldsymbol']}},
+  tex: {{packages: ['base', 'ams', 'boldsymbol']}}
 }}).then((MathJax) => {{
   const bad = strings.filter(([n, l, s]) =>
     MathJax.tex2mml(s).includes('merror')).map(([n, l]) => n + ' ' + l);
@@ -379,3 +398,131 @@ require({json.dumps(str(MATHJAX))}).init({{
                          text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+
+
+# --------------------------------------------------------------------------
+# the printed formulas are the checked formulas
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", list(RULES))
+def test_latex_is_printed_from_the_checked_formulas(name):
+    rule = RULES[name]
+    assert rule.formulas is not None
+    assert rule.formulas.latex() == (rule.latex_numerator,
+                                     rule.latex_denominator)
+
+
+def test_register_refuses_latex_typed_by_hand():
+    import dataclasses
+    rule = dataclasses.replace(get("log-det"), name="log-det-typed",
+                               latex_numerator=r"X^{-\top}")
+    with pytest.raises(ValueError, match="printed from its formulas"):
+        ids.register(rule)
+    bare = Rule("bare", "t", "x", "x", 4, np.sin, np.cos, "x",
+                lambda d: {"x": ()})
+    with pytest.raises(ValueError, match="printed from its formulas"):
+        ids.register(bare)
+    assert "log-det-typed" not in RULES and "bare" not in RULES
+
+
+def test_a_typo_in_a_printed_formula_fails_verification():
+    """A formula printed wrongly is evaluated wrongly: corrupt one formula
+    in the source of a scratch copy of mathlib, and its rule fails."""
+    root = Path(__file__).resolve().parents[1]
+    code = ("import json; from mathlib import identities as I; "
+            "r = I.get('least-squares-hessian'); v = I.verify(r); "
+            "print(json.dumps([r.latex_numerator, v.passed, v.message]))")
+
+    def run(folder):
+        out = subprocess.run(
+            ["python", "-c", code], cwd=folder, capture_output=True,
+            text=True, timeout=120,
+            env={"PYTHONPATH": str(folder), "PATH": "/usr/bin:/bin"},
+            executable=__import__("sys").executable)
+        assert out.returncode == 0, out.stderr
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    scratch = Path(__import__("tempfile").mkdtemp())
+    try:
+        shutil.copytree(root / "mathlib", scratch / "mathlib",
+                        ignore=shutil.ignore_patterns("__pycache__"))
+        latex, passed, _ = run(scratch)
+        assert passed and r"= 2 A^{\top} A" in latex
+        source = scratch / "mathlib" / "identities" / "_rules_second.py"
+        text = source.read_text()
+        typo = text.replace("sqnorm(A * x - b), x, 2 * T(A) * A,",
+                            "sqnorm(A * x - b), x, T(A) * A,")
+        assert typo != text
+        source.write_text(typo)
+        latex, passed, message = run(scratch)
+        assert r"= A^{\top} A" in latex and "2 A" not in latex
+        assert not passed and "relative error" in message
+    finally:
+        shutil.rmtree(scratch)
+
+
+def test_expression_language_prints_what_it_evaluates():
+    """Each operation prints and evaluates in one place; pinned here."""
+    from mathlib.identities import _expr as E
+    x, y, A, z = E.vec("x"), E.vec("y"), E.mat("A"), E.sca("z")
+    env = {"x": np.array([1.0, -2.0]), "y": np.array([3.0, 0.5]),
+           "A": np.array([[1.0, 2.0], [3.0, 4.0]]), "z": 2.0}
+    xc, yc, Am = env["x"][:, None], env["y"][:, None], env["A"]
+    cases = [
+        (x + y, r"\mathbf{x} + \mathbf{y}", xc + yc),
+        (x - (y - x), r"\mathbf{x} - (\mathbf{y} - \mathbf{x})",
+         2 * xc - yc),
+        (-x, r"-\mathbf{x}", -xc),
+        (A * x, r"A \mathbf{x}", Am @ xc),
+        (z * x, r"z \mathbf{x}", 2 * xc),
+        (E.Frac(x, z), r"\frac{\mathbf{x}}{z}", xc / 2),
+        (E.Had(x, y), r"\mathbf{x} \odot \mathbf{y}", xc * yc),
+        (E.HadDiv(x, y), r"\mathbf{x} \oslash \mathbf{y}", xc / yc),
+        (E.Kron(A, x), r"A \otimes \mathbf{x}", np.kron(Am, xc)),
+        (E.T(x) * A, r"\mathbf{x}^{\top} A", xc.T @ Am),
+        (E.inv(A), r"A^{-1}", np.linalg.inv(Am)),
+        (E.invT(A), r"A^{-\top}", np.linalg.inv(Am).T),
+        (E.power(z, 2), r"z^{2}", np.array([[4.0]])),
+        (E.diag(x), r"\operatorname{diag}(\mathbf{x})", np.diag([1., -2.])),
+        (E.tr(A), r"\operatorname{tr}(A)", np.array([[5.0]])),
+        (E.det(A), r"\det(A)", np.array([[np.linalg.det(Am)]])),
+        (E.logdet(A * E.T(A)), r"\log \det(A A^{\top})",
+         np.array([[np.log(np.linalg.det(Am @ Am.T))]])),
+        (E.vecop(A), r"\operatorname{vec}(A)", np.array([[1.], [3.], [2.],
+                                                          [4.]])),
+        (E.norm(x), r"\lVert \mathbf{x} \rVert_2", np.array([[5 ** .5]])),
+        (E.sqnorm(x), r"\lVert \mathbf{x} \rVert_2^2", np.array([[5.]])),
+        (E.frob2(A), r"\lVert A \rVert_F^2", np.array([[30.]])),
+        (E.positive(x), r"[\mathbf{x} > 0]", np.array([[1.], [0.]])),
+        (E.relu(x), r"\max(0, \mathbf{x})", np.array([[1.], [0.]])),
+        (E.sigma(z), r"\sigma(z)", np.array([[1 / (1 + np.exp(-2))]])),
+        (E.softplus(z), r"\operatorname{softplus}(z)",
+         np.array([[np.log(1 + np.exp(2))]])),
+        (E.softmax(x), r"\operatorname{softmax}(\mathbf{x})",
+         np.exp(xc) / np.exp(xc).sum()),
+        (E.log_softmax(x), r"\log \operatorname{softmax}(\mathbf{x})",
+         xc - np.log(np.exp(xc).sum())),
+        (E.exp(z), r"\exp(z)", np.array([[np.exp(2)]])),
+        (E.log(z), r"\log(z)", np.array([[np.log(2)]])),
+        (E.sin(z), r"\sin(z)", np.array([[np.sin(2)]])),
+        (E.cos(z), r"\cos(z)", np.array([[np.cos(2)]])),
+        (E.tanh(z), r"\tanh(z)", np.array([[np.tanh(2)]])),
+        (E.tanh2(z), r"\tanh^2(z)", np.array([[np.tanh(2) ** 2]])),
+        (E.Eye(x, "n"), r"I_{n}", np.eye(2)),
+        (E.Ones(x), r"\mathbf{1}", np.ones((2, 1))),
+        (E.PerN(2, E.T(x) * y, x), r"\frac{2}{N} \mathbf{x}^{\top} "
+         r"\mathbf{y}", np.array([[2.0]])),
+    ]
+    for expr, tex, value in cases:
+        assert expr.tex() == tex
+        np.testing.assert_allclose(expr.ev(env), value, rtol=1e-12)
+    u = E.Call("u", z)
+    env["u"] = (np.sin, np.cos, lambda s: -np.sin(s))
+    assert (u.tex(), u.d().tex(), u.d().d().tex()) == \
+        ("u(z)", "u'(z)", "u''(z)")
+    np.testing.assert_allclose(u.d().d().ev(env), [[-np.sin(2)]])
+    f = E.VCall("f", x)
+    env["f"] = (lambda s: Am @ s, lambda s: Am)
+    assert (f.tex(), f.J().tex()) == (r"\mathbf{f}(\mathbf{x})",
+                                      r"J_{\mathbf{f}}(\mathbf{x})")
+    np.testing.assert_allclose(f.J().ev(env), Am)

@@ -412,3 +412,116 @@ def test_code_examples_run_as_shown():
         runner.run(test, clear_globs=False)
         globs = test.globs                  # the blocks form one session
     assert runner.summarize(verbose=False).failed == 0
+
+
+# --------------------------------------------------------------------------
+# one layout convention, stated once, and no page contradicting it
+# --------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _pages():
+    """{name: text} of every page and problem set a reader sees: the
+    markdown of the chapters, the .md pages, and the string constants
+    (prompts and feedback) of the problem sets."""
+    import ast
+    import json
+    texts = {}
+    for path in sorted((ROOT / "book").glob("*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        texts[path.name] = "\n\n".join(
+            "".join(c["source"]) if isinstance(c["source"], list)
+            else c["source"] for c in cells if c["cell_type"] == "markdown")
+    for path in sorted((ROOT / "book").glob("*.md")):
+        texts[path.name] = path.read_text(encoding="utf-8")
+    for path in sorted((ROOT / "mathlib" / "exercises").glob("ch*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        texts[path.name] = "\n\n".join(
+            n.value for n in ast.walk(tree)
+            if isinstance(n, ast.Constant) and isinstance(n.value, str))
+    return texts
+
+
+# a scalar by a whole matrix (no subscript on the matrix)
+_D_SCALAR_MATRIX = r"\\frac\{\\partial [A-Za-z]\}\{\\partial ([A-Z])\}"
+# words of a sentence that translates another text's notation
+_TRANSLATING = ("paper", "text", "other", "translat")
+
+
+def convention_violations(text):
+    """Sentences that give a derivative written with a partial of a scalar
+    by a matrix the shape of the matrix (the convention: a partial is
+    always numerator layout, the transposed shape; the shape of the
+    variable is the gradient, nabla), or give nabla the transposed
+    shape."""
+    flat = " ".join(text.split())
+    bad = []
+    for sentence in re.split(r"(?<=[.:;])\s+(?=[A-Z*(])", flat):
+        if any(w in sentence.lower() for w in _TRANSLATING):
+            continue
+        for m in re.finditer(_D_SCALAR_MATRIX, sentence):
+            after = sentence[m.end():m.end() + 90]
+            var = m.group(1)
+            if re.search(r"(means|is|as) (the |an |a )?\$m \\times n\$",
+                         after) or f"shape of ${var}$" in after \
+                    or f"like ${var}$" in after:
+                bad.append(sentence)
+        if re.search(r"\\nabla_\{?[A-Z]\}? ?[A-Za-z]*\$? (is|has shape) "
+                     r"\$n \\times m\$", sentence):
+            bad.append(sentence)
+    return bad
+
+
+def test_the_convention_is_stated_once():
+    texts = _pages()
+    boxes = {name for name, text in texts.items()
+             if "{admonition} The book's convention" in text}
+    assert boxes == {"notation.md"}
+    box = PAGE[PAGE.index("{admonition} The book's convention"):]
+    box = " ".join(box[:box.index("```")].split())
+    assert r"$\partial$ means numerator layout, always" in box
+    assert r"$\nabla$ means the gradient of a scalar, in the shape of " \
+        "the variable, always" in box
+    assert r"the book writes $\nabla_W L$" in box
+
+
+def test_no_page_contradicts_the_convention():
+    found = {name: convention_violations(text)
+             for name, text in _pages().items()}
+    assert {k: v for k, v in found.items() if v} == {}
+
+
+def test_the_checker_catches_the_old_chapter_2_wording():
+    # what chapter 2 said before the convention was made one
+    old = (r"For a matrix it does not: when the book writes "
+           r"$\frac{\partial L}{\partial W}$, it means the $m \times n$ "
+           r"matrix whose entry $(i, j)$ is $\frac{\partial L}{\partial "
+           r"W_{ij}}$, the gradient $\nabla_W L$ of section 6.")
+    assert convention_violations(old) == [old]
+    assert convention_violations(
+        r"The gradient $\frac{\partial f}{\partial X}$ has the shape of "
+        r"$X$.")
+    assert convention_violations(r"Here $\nabla_W L$ is $n \times m$.")
+    # translating another text's notation is allowed
+    assert convention_violations(
+        r"Many papers write $\frac{\partial L}{\partial W}$ for the "
+        r"$m \times n$ matrix: read that as $\nabla_W L$.") == []
+    assert convention_violations(
+        r"Numerator layout gives $\frac{\partial L}{\partial W}$ as an "
+        r"$n \times m$ matrix.") == []
+
+
+def test_the_reference_sheet_follows_the_convention():
+    from mathlib import identities
+    text = " ".join(_pages()["reference.ipynb"].split())
+    assert r"**$\partial$ (numerator layout)**, is what the book means by " \
+        r"$\partial$" in text
+    assert r"the **gradient $\nabla$**, in the shape of the variable" in text
+    for rule in identities.RULES.values():
+        if rule.formulas.scalar_f and rule.order == 1 and \
+                rule.formulas.style == "partial" and \
+                rule.formulas.den is not None:
+            # the book's partial in the first column, nabla in the second
+            assert rule.latex_numerator.startswith(r"\frac{\partial")
+            assert rule.latex_denominator.startswith(r"\nabla_{")

@@ -7,7 +7,9 @@ registry and with modified copies of it: every rule appears, a changed,
 added or removed rule changes the output, and nothing in the page's
 markdown is a hand-typed copy of a rule.
 """
+import ast
 import dataclasses
+import itertools
 import json
 import re
 from pathlib import Path
@@ -41,9 +43,10 @@ def page():
 
 
 def _rows(markdown):
-    """{rule name: table row} of a generated page."""
+    """{rule name: table row} of the chapter tables of a generated page
+    (the second-order table after them is left out)."""
     rows = {}
-    for line in markdown.splitlines():
+    for line in markdown.split("**Second derivatives")[0].splitlines():
         m = re.match(r"\| .*?\(`([A-Za-z0-9-]+)`\)", line)
         if m:
             rows[m.group(1)] = line
@@ -58,7 +61,10 @@ def _pieces(latex, page):
 def test_every_rule_has_one_row_with_both_layouts(page):
     out = page["reference_table"](identities.RULES, files={})
     rows = _rows(out)
-    assert list(rows) == list(identities.RULES)
+    assert sorted(rows) == sorted(identities.RULES)
+    order = [r.name for c in list(range(1, 9)) + [0]
+             for r in identities.by_chapter(c)]
+    assert list(rows) == order
     for name, rule in identities.RULES.items():
         for piece in _pieces(rule.latex_numerator, page):
             assert piece in rows[name], (name, piece)
@@ -87,22 +93,29 @@ def test_rules_are_grouped_by_chapter_with_titles(page):
     out = page["reference_table"](identities.RULES, files={})
     headings = re.findall(r"\*\*Chapter (\d+): \*(.+?)\*\*\* \((\d+) rule",
                           out)
-    chapters = sorted({r.chapter for r in identities.RULES.values()})
-    assert [int(n) for n, _, _ in headings] == chapters
+    chapters = sorted({r.chapter for r in identities.RULES.values()} - {0})
+    assert [int(n) for n, _, _ in headings] == chapters == list(range(1, 9))
     for n, title, count in headings:
         assert title == page["CHAPTERS"][int(n)]
         assert int(count) == len(identities.by_chapter(int(n)))
+    # the standard rules come last, under their own heading
+    standard = f"**{page['CHAPTERS'][0].join('**')}** " \
+        f"({len(identities.by_chapter(0))} rules)"
+    assert standard in out
+    assert out.index(standard) > out.index("**Chapter 8:")
 
 
 def test_changing_a_rule_changes_its_row(page):
+    from mathlib.identities._expr import T, mat
     rules = dict(identities.RULES)
     old = rules["log-det"]
-    rules["log-det"] = dataclasses.replace(
-        old, latex_denominator=r"X^{\top} \text{(changed)}")
+    X = mat("X")
+    changed = dataclasses.replace(old.formulas, den=T(X))
+    rules["log-det"] = dataclasses.replace(old, formulas=changed)
     before = _rows(page["reference_table"](identities.RULES, files={}))
     after = _rows(page["reference_table"](rules, files={}))
     assert after["log-det"] != before["log-det"]
-    assert r"X^{\top} \text{(changed)}" in after["log-det"]
+    assert r"\log \det(X) = X^{\top}" in after["log-det"]
     assert {k: v for k, v in after.items() if k != "log-det"} == \
         {k: v for k, v in before.items() if k != "log-det"}
 
@@ -119,8 +132,9 @@ def test_adding_and_removing_rules(page):
     rows = _rows(out)
     assert "softmax" not in rows
     assert "hessian-of-squared-norm" in rows
+    count = len(identities.by_chapter(7)) + 1
     assert "**Chapter 7: *Hessians and quadratic approximation*** " \
-        "(1 rule)" in out
+        f"({count} rules)" in out
 
 
 def test_domains_are_shown_and_pipes_escaped(page):
@@ -163,3 +177,162 @@ def test_the_table_cell_shows_only_its_output_as_myst(page):
     meta = cells[0]["metadata"]
     assert "remove-input" in meta.get("tags", [])
     assert meta.get("mystnb", {}).get("markdown_format") == "myst"
+
+
+def test_the_page_prints_from_the_formulas_not_a_stored_string(page):
+    """Changing a rule's stored LaTeX cannot reach the page: the table is
+    printed from the expressions that verify() evaluates."""
+    rules = dict(identities.RULES)
+    rules["log-det"] = dataclasses.replace(
+        rules["log-det"], latex_numerator=r"\text{typed by hand}")
+    out = page["reference_table"](rules, files={})
+    assert "typed by hand" not in out
+    assert _rows(out)["log-det"] == _rows(page["reference_table"](
+        identities.RULES, files={}))["log-det"]
+
+
+def test_second_order_table_has_every_hessian(page):
+    out = page["reference_table"](identities.RULES, files={})
+    table = out.split("**Second derivatives")[1]
+    hessians = [r for r in identities.RULES.values() if r.order == 2]
+    assert len(hessians) >= 5
+    for rule in hessians:
+        assert f"(`{rule.name}`)" in table
+        assert _pieces(rule.latex_numerator, page)[0] in table
+    for name in ("quadratic-hessian", "least-squares-hessian",
+                 "lse-hessian", "logistic-loss-hessian", "gauss-newton"):
+        assert identities.get(name).order == 2
+
+
+def _chapter_notebooks():
+    return sorted(p for p in (ROOT / "book").glob("*.ipynb")
+                  if p.name not in ("reference.ipynb", "widgets.ipynb"))
+
+
+def _named_rules(path):
+    """Rule names a chapter mentions: `name` in its text (a trailing *
+    stands for every rule that starts so), and string arguments of
+    identities' functions (directly, or through a loop) in its code."""
+    names = set()
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        text = _source(cell)
+        if cell["cell_type"] == "markdown":
+            names |= set(re.findall(r"`([a-z0-9]+(?:-[A-Za-z0-9*]+)+)`",
+                                    text))
+            continue
+        if "identities" not in text and "verif" not in text:
+            continue
+        tree = ast.parse("\n".join(   # IPython magics are not Python
+            line for line in text.splitlines()
+            if not line.lstrip().startswith(("%", "!"))))
+        loops = {}                     # loop variable -> its strings
+        for node in ast.walk(tree):
+            if isinstance(node, ast.For) and \
+                    isinstance(node.target, ast.Name):
+                loops[node.target.id] = [
+                    c.value for c in ast.walk(node.iter)
+                    if isinstance(c, ast.Constant)
+                    and isinstance(c.value, str)]
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                fn = ast.unparse(node.func)
+                if fn.split(".")[-1] in ("get", "verify", "verified"):
+                    names |= {a.value for a in node.args
+                              if isinstance(a, ast.Constant)
+                              and isinstance(a.value, str)}
+                    names |= {v for a in node.args
+                              if isinstance(a, ast.Name)
+                              for v in loops.get(a.id, [])}
+            if isinstance(node, ast.JoinedStr):   # f"{op}-wrt-{operand}"
+                names |= _expand(node, loops)
+            if isinstance(node, ast.Assign) and \
+                    isinstance(node.value, (ast.List, ast.Tuple)) and \
+                    ast.unparse(node.targets[0]) == "table":
+                names |= {c.value for c in node.value.elts
+                          if isinstance(c, ast.Constant)}
+    return names
+
+
+def _expand(fstring, loops):
+    """The strings an f-string takes over the loops' values."""
+    parts = []
+    for piece in fstring.values:
+        if isinstance(piece, ast.Constant):
+            parts.append([piece.value])
+        elif getattr(piece.value, "id", None) in loops:
+            parts.append(loops[piece.value.id])
+        else:
+            return set()
+    return {"".join(p) for p in itertools.product(*parts)
+            if re.fullmatch(r"[a-z0-9]+(-[A-Za-z0-9]+)+", "".join(p))}
+
+
+def _registered(name):
+    if name.endswith("*"):
+        return any(r.startswith(name[:-1]) for r in identities.RULES)
+    return name in identities.RULES
+
+
+def test_every_rule_a_chapter_names_is_registered():
+    named = {}
+    for path in _chapter_notebooks():
+        for name in _named_rules(path):
+            named.setdefault(name, []).append(path.name)
+    assert len(named) >= 40            # the scan finds the chapters' rules
+    missing = {n: where for n, where in named.items()
+               if not _registered(n)}
+    assert missing == {}
+
+
+def test_the_name_scan_catches_an_unregistered_rule(tmp_path):
+    nb = {"cells": [
+        {"cell_type": "markdown", "source": "The rule `made-up-rule`."},
+        {"cell_type": "code", "source": "identities.verify('no-such')"},
+        {"cell_type": "code",
+         "source": "for n in ('relu', 'gone-rule'):\n    verified(n)"}]}
+    path = tmp_path / "chapter.ipynb"
+    path.write_text(json.dumps(nb))
+    found = _named_rules(path)
+    assert {"made-up-rule", "no-such", "gone-rule", "relu"} <= found
+    assert [n for n in sorted(found) if not _registered(n)] == \
+        ["gone-rule", "made-up-rule", "no-such"]
+
+
+def test_every_chapter_registers_the_rules_it_derives():
+    # each chapter has rules on the sheet; the key results the page
+    # promises are among them
+    for chapter in range(1, 9):
+        assert identities.by_chapter(chapter), chapter
+    for name in ("product-rule", "quotient-rule", "chain-rule",
+                 "sigmoid-derivative", "lse-gradient", "lse-hessian",
+                 "quadratic-hessian", "hessian-vector-product",
+                 "newton-step", "trace-AXB", "trace-inverse",
+                 "least-squares", "logdet-line-second", "vec-AXB",
+                 "inverse-bilinear", "gaussian-loglik-wrt-mu",
+                 "gaussian-loglik-wrt-Sigma", "binary-cross-entropy",
+                 "softplus", "gauss-newton", "logistic-loss-hessian"):
+        assert name in identities.RULES, name
+
+
+def test_the_page_claims_about_itself_hold():
+    import inspect
+
+    text = "\n".join(_source(c) for c in _cells()
+                     if c["cell_type"] == "markdown")
+    flat = " ".join(text.split())
+    # "three random sizes and random points"
+    assert "three random sizes" in flat
+    assert inspect.signature(identities.verify_all).parameters[
+        "trials"].default == 3
+    # "the test suite puts a typo into one formula in a scratch copy"
+    assert "a typo into one formula in a scratch copy" in flat
+    source = (ROOT / "tests" / "test_identities.py").read_text()
+    assert "def test_a_typo_in_a_printed_formula_fails_verification" \
+        in source
+    # "printed from those expressions": every rule carries them
+    assert all(r.formulas is not None and r.formulas.latex() ==
+               (r.latex_numerator, r.latex_denominator)
+               for r in identities.RULES.values())
+    # the old, false claims are gone
+    assert "numerator layout column is the book's convention" not in flat
+    assert "compared with a numerical Jacobian" not in flat

@@ -85,7 +85,7 @@ $0 < |x - 1| < \delta$ implies $|f(x) - 2| < \varepsilon$? Assign it to
         reference=_delta,
         mistakes=[(lambda: 0.1, "that is 5ε. Since "
                    "|f(x) - 2| = 5|x - 1|, the window |x - 1| must be "
-                   "smaller than ε, not larger.")]),
+                   "smaller than ε/5 = 0.004, not 5ε.")]),
     ExpressionQuestion(
         "ch01.q4", "dfdx", title="The product rule", points=1,
         variables=["x"], domain={"x": (0.0, 4.0)},
@@ -115,8 +115,9 @@ string).""",
 (defined below as `sigmoid`). Write a Python function `dsigmoid(x)` that
 returns $\sigma'(x)$ for a float `x`, as a float. It must work for
 $-8 \le x \le 8$: the check calls it at random points of that interval
-and at $0$ and $\pm 8$. Derive the formula by hand (use `np.exp`), then
-compare with `numeric.derivative` if you like.""",
+and at $0$ and $\pm 8$. Derive the formula by hand (use `np.exp`), then, if
+you like, compare it with a central difference quotient such as
+`(sigmoid(x + 1e-5) - sigmoid(x - 1e-5)) / 2e-5`.""",
         given="def sigmoid(t):\n    return 1 / (1 + np.exp(-t))",
         template='def dsigmoid(x):\n    # x is a float; return the value '
                  'of the derivative at x\n    return None  # your answer',
@@ -142,8 +143,9 @@ Assign the letter, as a string, to `best_step` (for example
                               key=lambda kv: kv[1])[0],
         hints={"A": "with h = 1e-2 the truncation error, about h/2 "
                     "relative, dominates.",
-               "C": "with h = 1e-12 the round-off error, about "
-                    "ε/h ≈ 1e-4, dominates.",
+               "C": "with h = 1e-12 the round-off error, up to "
+                    "2u/h ≈ 2e-4 (u = 2^-53, the unit roundoff), "
+                    "dominates.",
                "D": "with h = 1e-16, 1 + h rounds to 1 in float64 and "
                     "the quotient is 0."}),
     NumberQuestion(

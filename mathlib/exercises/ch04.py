@@ -132,7 +132,7 @@ def _printed():
     with n = 3 and m = 2."""
     return {
         "A": (_XV.multiply_elementwise(_YV), list(_XV), sp.diag(*_YV)),
-        "B": (_W * _XV, list(_XV), _W),
+        "B": (_W * _XV, list(_XV), _W.T),
         "C": ([(_V.T * _XV)[0]], list(_V), _XV),
         "D": (z * _XV, [z], _XV),
     }
@@ -140,12 +140,14 @@ def _printed():
 
 def _denominator_letter():
     """The option that only a denominator-layout paper prints: it is the
-    transpose of the numerator-layout Jacobian, and differs from it."""
+    transpose of the numerator-layout Jacobian, differs from it, and is
+    not the derivative of a scalar (mixed-layout papers print that in the
+    shape of the variable, the transpose, too)."""
     found = []
     for letter, (f, variables, shown) in _printed().items():
         J = symbolic.jacobian(f, variables)
-        if shown.shape == J.T.shape and shown == J.T and \
-                not (shown.shape == J.shape and shown == J):
+        if J.shape[0] > 1 and shown.shape == J.T.shape and \
+                shown == J.T and not (shown.shape == J.shape and shown == J):
             found.append(letter)
     assert len(found) == 1, found
     return found[0]
@@ -325,7 +327,7 @@ of shape `(1, 4)`.""",
                       r"{\partial \mathbf{x}} = "
                       r"\operatorname{diag}(\mathbf{y})$",
                  "B": r"$\frac{\partial (W\mathbf{x})}{\partial "
-                      r"\mathbf{x}} = W$",
+                      r"\mathbf{x}} = W^\top$",
                  "C": r"$\frac{\partial (\mathbf{w} \cdot \mathbf{x})}"
                       r"{\partial \mathbf{w}} = \mathbf{x}$",
                  "D": r"$\frac{\partial (z\mathbf{x})}{\partial z} = "
@@ -334,12 +336,14 @@ of shape `(1, 4)`.""",
 $\mathbf{x}, \mathbf{y}, \mathbf{w} \in \mathbb{R}^n$ are $n \times 1$,
 $z$ is a scalar and $W$ is $m \times n$. Which one of these printed
 derivatives, on its own, shows that the paper uses **denominator**
-layout?
+layout? (Remember the *mixed* layout of many machine learning papers:
+numerator-layout Jacobians for vector functions, and the derivative of a
+scalar in the shape of the variable.)
 
 * (A) $\frac{\partial (\mathbf{x} \odot \mathbf{y})}{\partial \mathbf{x}}
   = \operatorname{diag}(\mathbf{y})$, an $n \times n$ matrix
-* (B) $\frac{\partial (W\mathbf{x})}{\partial \mathbf{x}} = W$, an
-  $m \times n$ matrix
+* (B) $\frac{\partial (W\mathbf{x})}{\partial \mathbf{x}} = W^\top$, an
+  $n \times m$ matrix
 * (C) $\frac{\partial (\mathbf{w} \cdot \mathbf{x})}{\partial \mathbf{w}}
   = \mathbf{x}$, an $n \times 1$ column
 * (D) $\frac{\partial (z\mathbf{x})}{\partial z} = \mathbf{x}$, an
@@ -350,8 +354,12 @@ Assign the letter, as a string, to `layout`.""",
         hints={"A": "diag(y) is diagonal, so it equals its transpose: "
                     "both layouts print it, and it cannot tell them "
                     "apart.",
-               "B": "W (m × n, one row per output) is the numerator "
-                    "layout; a denominator-layout paper prints Wᵀ.",
+               "C": "the column x is the gradient of w·x: a "
+                    "denominator-layout paper prints it, but so does a "
+                    "mixed-layout paper (numerator-layout Jacobians, "
+                    "derivatives of a scalar in the shape of the "
+                    "variable), as this book does with ∇. On its own it "
+                    "cannot tell the two apart.",
                "D": "z x is a vector and z a scalar: n outputs, one "
                     "input, so the numerator layout is the n × 1 column "
                     "x. This is what a numerator-layout paper prints."}),

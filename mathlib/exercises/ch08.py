@@ -42,7 +42,7 @@ A_T = sp.Matrix([[1, 2], [0, -1]])
 Z_S = np.array([1.0, -1.0, 0.5])
 
 # question 7: a batch of N = 5 examples, n = 4 classes, d = 3 features
-H_B = np.array([[1.0, -0.5, 2.0], [0.0, 1.5, -1.0], [-1.0, 0.5, 0.5],
+X_B = np.array([[1.0, -0.5, 2.0], [0.0, 1.5, -1.0], [-1.0, 0.5, 0.5],
                 [2.0, 1.0, 0.0], [0.5, -2.0, 1.0]])
 LABELS = [2, 0, 3, 1, 2]
 Y_B = np.eye(4)[LABELS]
@@ -134,7 +134,7 @@ def _jac_softmax():
 
 
 def _logits(W, bias=C_B):
-    return H_B @ W.T + bias                       # (5, 4): row k is z^(k)
+    return X_B @ W.T + bias                       # (5, 4): row k is z^(k)
 
 
 def _batch_loss(W):
@@ -152,8 +152,8 @@ def _rows_softmax(Z, axis=1):
 
 
 def _from_probabilities(S):
-    """(1/N) sum_k (s^(k) - y^(k)) h^(k)T for probabilities S (5 x 4)."""
-    return (S - Y_B).T @ H_B / len(H_B)
+    """(1/N) sum_k (s^(k) - y^(k)) x^(k)T for probabilities S (5 x 4)."""
+    return (S - Y_B).T @ X_B / len(X_B)
 
 
 def _whole_softmax(Z):
@@ -407,10 +407,11 @@ $\frac{\partial \mathbf{s}}{\partial \mathbf{z}}$ in numerator layout
                "derivative",
         prompt=r"""A linear classifier with $n = 4$ classes reads
 $d = 3$ features. For a batch of $N = 5$ examples, with features
-$\mathbf{h}^{(k)} \in \mathbb{R}^3$ (row $k$ of the $5 \times 3$ array
-`H` below) and one-hot labels $\mathbf{y}^{(k)} \in \mathbb{R}^4$ (row
+$\mathbf{x}^{(k)} \in \mathbb{R}^3$ (row $k$ of the $5 \times 3$ array
+`X_feat` below; the letter $H$ is kept for Hessians) and one-hot labels
+$\mathbf{y}^{(k)} \in \mathbb{R}^4$ (row
 $k$ of the $5 \times 4$ array `Y`), it computes the logits
-$\mathbf{z}^{(k)} = W\mathbf{h}^{(k)} + \mathbf{c}$ with weights $W$ of
+$\mathbf{z}^{(k)} = W\mathbf{x}^{(k)} + \mathbf{c}$ with weights $W$ of
 size $4 \times 3$ and a fixed bias $\mathbf{c} \in \mathbb{R}^4$
 (`c_b`), and is trained on the mean cross-entropy over the batch,
 
@@ -424,32 +425,32 @@ array `W` of shape `(4, 3)` and returns $\nabla_W L$, which has the
 shape of $W$, `(4, 3)`. It must return accurate, finite values also for
 weights with entries as large as $\pm 300$ (the check uses such a
 point), where logits reach 900 and $e^{900}$ overflows in float64.""",
-        given="H = np.array([[1.0, -0.5, 2.0],\n"
-              "              [0.0, 1.5, -1.0],\n"
-              "              [-1.0, 0.5, 0.5],\n"
-              "              [2.0, 1.0, 0.0],\n"
-              "              [0.5, -2.0, 1.0]])     # (5, 3): row k is "
-              "h^(k)\n"
+        given="X_feat = np.array([[1.0, -0.5, 2.0],\n"
+              "                   [0.0, 1.5, -1.0],\n"
+              "                   [-1.0, 0.5, 0.5],\n"
+              "                   [2.0, 1.0, 0.0],\n"
+              "                   [0.5, -2.0, 1.0]])  # (5, 3): row k "
+              "is x^(k)\n"
               "Y = np.eye(4)[[2, 0, 3, 1, 2]]        # (5, 4): row k is "
               "y^(k)\n"
               "c_b = np.array([0.1, -0.2, 0.0, 0.3])  # (4,)\n\n\n"
               "def batch_loss(W):\n"
               "    # W has shape (4, 3); the mean over the 5 examples\n"
-              "    return np.mean([-Y[k] @ log_softmax(W @ H[k] + c_b)\n"
-              "                    for k in range(len(H))])",
+              "    return np.mean([-Y[k] @ log_softmax(W @ X_feat[k] + c_b)\n"
+              "                    for k in range(len(X_feat))])",
         template="def grad_W(W):\n    # W has shape (4, 3); return an "
                  "array of shape (4, 3)\n    return None  # your answer",
         reference=lambda W: numeric.gradient(_batch_loss, W),
-        mistakes=[(lambda W: len(H_B) * _from_probabilities(
+        mistakes=[(lambda W: len(X_B) * _from_probabilities(
                       _rows_softmax(_logits(W))),
                    "that is the gradient of the sum over the batch; L is "
                    "the mean, so divide by N = 5."),
                   (lambda W: _from_probabilities(
-                      _rows_softmax(_logits(W))) + Y_B.T @ H_B / len(H_B),
+                      _rows_softmax(_logits(W))) + Y_B.T @ X_B / len(X_B),
                    "that uses s^(k) where the gradient with respect to "
                    "the logits is s^(k) - y^(k): the labels are "
                    "missing."),
-                  (lambda W: -Y_B.T @ H_B / len(H_B), "that is what a "
+                  (lambda W: -Y_B.T @ X_B / len(X_B), "that is what a "
                    "diagonal-only softmax Jacobian gives (∂L/∂z = -y). "
                    "The entries -s_i s_j off the diagonal bring s back: "
                    "∂L/∂z^(k) = s^(k) - y^(k)."),
@@ -466,7 +467,7 @@ point), where logits reach 900 and $e^{900}$ overflows in float64.""",
                   (lambda W: _from_probabilities(
                       _rows_softmax(_logits(W, bias=0.0))),
                    "the logits are missing the bias c: "
-                   "z^(k) = Wh^(k) + c.")]),
+                   "z^(k) = Wx^(k) + c.")]),
     ChoiceQuestion(
         "ch08.q8", "layout_ls", title="Which layout?", points=1,
         options={"A": "numerator", "B": "denominator", "C": "both",

@@ -8,7 +8,7 @@ CORRECT = {
     "ch04.q4": "du_dz = sp.Matrix([2 * z * x1 + 1, 2 * z * x2 + 1, "
                "2 * z * x3 + 1])",
     "ch04.q5": "def dL_dx(x):\n    return (2 * (x - y) / 4).reshape(1, 4)",
-    "ch04.q6": 'layout = "C"',
+    "ch04.q6": 'layout = "B"',
     "ch04.q7": "def jac_p(x):\n    s = np.sum(x)\n"
                "    return np.eye(4) / s - np.outer(x, np.ones(4)) / s**2",
 }

@@ -9,9 +9,9 @@ CORRECT = {
     "ch08.q4": "Xi = np.linalg.inv(X_d)\ndinv12 = -(Xi @ E_d @ Xi)[0, 1]",
     "ch08.q5": "grad_logdet = X_sym.inv().T + A_t.T",
     "ch08.q6": "s = softmax(z_s)\njac_softmax = np.diag(s) - np.outer(s, s)",
-    "ch08.q7": "def grad_W(W):\n    Z = H @ W.T + c_b        # (5, 4): row k "
+    "ch08.q7": "def grad_W(W):\n    Z = X_feat @ W.T + c_b        # (5, 4): row k "
                "is z^(k)\n    E = np.exp(Z - Z.max(axis=1, keepdims=True))\n"
                "    S = E / E.sum(axis=1, keepdims=True)\n"
-               "    return (S - Y).T @ H / len(H)",
+               "    return (S - Y).T @ X_feat / len(X_feat)",
     "ch08.q8": 'layout_ls = "B"',
 }
