@@ -6,7 +6,12 @@ live (Jupyter, Colab)
     ``controls`` (ipywidgets sliders/toggles) drive :meth:`Widget.update`,
     which redraws only the moving artists over a cached background
     (blitting on a bare Agg canvas), encodes a PNG and assigns it to one
-    ``ipywidgets.Image``: no figure is re-created, nothing flickers.
+    ``ipywidgets.Image``: no figure is re-created, nothing flickers. A
+    background is reused only in the state it was drawn in (see
+    :meth:`Widget._render`), so every frame equals the first frame of a
+    fresh widget at the same parameters. Its display also carries the
+    current figure for viewers without a widget frontend
+    (:meth:`Widget.mimebundle`).
 static (the book's HTML pages; ``MATHLIB_WIDGETS=static`` or
 ``mode="static"``)
     the same :meth:`Widget.update` renders ~24 frames over the main
@@ -16,8 +21,12 @@ static (the book's HTML pages; ``MATHLIB_WIDGETS=static`` or
 
 Subclasses define ``_build()`` (create the artists; those that move get
 ``animated=True`` through :meth:`Widget._moving`), ``_set_background``
-(static artists that depend on a toggle), ``_background_key`` and
-``_draw_frame(params)`` (move the artists, return the alt text).
+(put the static artists and axis limits into the state for params; it
+must set everything that depends on its key, whatever the figure's state
+before), ``_background_key`` (a hashable summary of what
+``_set_background`` does for params) and ``_draw_frame(params)`` (move
+the artists, return the alt text; if it changes a limit, the
+background is drawn again for the new view).
 Anything the reader can get wrong raises :class:`WidgetInputError` inside
 ``_draw_frame``; the widget then shows the message instead of the figure
 and keeps its last good parameters.
@@ -529,12 +538,15 @@ _UNSET = object()
 
 def _view_state(fig):
     """What a blitted frame's transforms depend on, as a hashable tuple:
-    the figure's size and resolution, and for every axes its position
-    (after aspect), data limits and scales, and for 3-D axes the view
-    (limits in x, y, z and the viewing angles)."""
+    the figure's size and resolution, and for every axes its layout (the
+    position it was given, its aspect rule: together with the limits they
+    fix where it is drawn), data limits and scales, and for 3-D axes the
+    view (limits in x, y, z and the viewing angles)."""
     parts = [tuple(fig.bbox.bounds), fig.dpi]
     for ax in fig.axes:
-        parts.append((tuple(ax.get_position().bounds),
+        parts.append((tuple(ax.get_position(original=True).bounds),
+                      ax.get_aspect(),
+                      ax.get_adjustable(), str(ax.get_anchor()),
                       tuple(ax.viewLim.bounds), ax.get_xscale(),
                       ax.get_yscale()))
         if hasattr(ax, "get_w_lims"):
