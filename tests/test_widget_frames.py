@@ -147,12 +147,12 @@ def steps_strategy(w):
                               value_strategy(p, initial)))
         step.append(st.tuples(st.just("bad"), st.just(name),
                               bad_value_strategy(p)))
-    # good steps four times as often as bad ones
-    good = [s for i, s in enumerate(step) if i % 2 == 0]
-    bad = [s for i, s in enumerate(step) if i % 2 == 1]
-    return st.lists(st.one_of(st.one_of(good), st.one_of(good),
-                              st.one_of(good), st.one_of(good),
-                              st.one_of(bad)), min_size=1, max_size=6)
+    good = st.one_of([s for i, s in enumerate(step) if i % 2 == 0])
+    bad = st.one_of([s for i, s in enumerate(step) if i % 2 == 1])
+    # back: every control to the values of an earlier state, in turn
+    back = st.tuples(st.just("back"), st.none(), st.integers(0, 10 ** 6))
+    return st.lists(st.one_of(good, good, good, back, back, bad),
+                    min_size=1, max_size=6)
 
 
 SETTINGS = settings(max_examples=4, derandomize=True, database=None,
@@ -169,30 +169,64 @@ SETTINGS = settings(max_examples=4, derandomize=True, database=None,
 def test_live_frames_equal_a_fresh_widget(case, data):
     w = build(case, "live")
     steps = data.draw(steps_strategy(w), label="steps")
-    for i, (kind, name, value) in enumerate(steps):
-        before = dict(w.params)
+    history = [dict(w.params)]               # the states shown so far
+    # ... and at the end, every control back to where the widget opened
+    for kind, name, value in steps + [("back", None, 0)]:
         if kind == "bad":
-            w.update(**{name: value})
-            # fault behaviour: a message in the widget, state kept
-            assert w.message, (name, value)
-            assert w.params == before
-            assert "Cannot draw" in w.caption.value
-            assert w.image.value == w.frame
+            bad_step(w, name, value)
             continue
-        old = w.controls[name].value
-        w.controls[name].value = value           # what a slider drag does
-        if w.controls[name].value == old and w.message:
-            continue        # no change event: the message stays, rightly
-        assert w.image.value == w.frame
-        if w.message:
-            # only a reader's f may fail at a point of the window
-            assert case.endswith("raising"), w.message
-            assert w.params == before and "Cannot draw" in w.caption.value
-            continue
-        for k, c in w.controls.items():          # the sliders show it
-            assert c.value == pytest.approx(w.params[k]), k
+        if kind == "set":
+            moves = [(name, value)]
+        else:
+            moves = list(history[value % len(history)].items())
+        for name, value in moves:
+            if move_control(w, case, name, value):
+                history.append(dict(w.params))
+                assert_same_picture(png_pixels(w.image.value), case,
+                                    w.params, f"after {steps}")
+
+
+def bad_step(w, name, value):
+    """update() with a bad value: a message in the widget, state kept."""
+    before = dict(w.params)
+    w.update(**{name: value})
+    assert w.message, (name, value)
+    assert w.params == before
+    assert "Cannot draw" in w.caption.value
+    assert w.image.value == w.frame
+
+
+def move_control(w, case, name, value):
+    """Set a control as a reader does; True if the widget draws a figure
+    (not a message) that a fresh widget should match."""
+    before = dict(w.params)
+    old = w.controls[name].value
+    w.controls[name].value = value
+    if w.controls[name].value == old and w.message:
+        return False        # no change event: the message stays, rightly
+    assert w.image.value == w.frame
+    if w.message:
+        # only a reader's f may fail at a point of the window
+        assert case.endswith("raising"), w.message
+        assert w.params == before and "Cannot draw" in w.caption.value
+        return False
+    for k, c in w.controls.items():          # the sliders show it
+        assert c.value == pytest.approx(w.params[k]), k
+    return True
+
+
+@pytest.mark.parametrize("case, moves", [
+    # chapter 2: vary x, then y, then x again
+    ("partial_slice", [("axis", "y"), ("axis", "x")]),
+    # chapter 3: the point away and back
+    ("directional_derivative", [("x0", -1.8), ("x0", 1.0)]),
+])
+def test_reported_round_trips(case, moves):
+    w = build(case, "live")
+    for name, value in moves:
+        assert move_control(w, case, name, value)
         assert_same_picture(png_pixels(w.image.value), case, w.params,
-                            f"step {i + 1} of {steps}")
+                            f"after {name} = {value}")
 
 
 @pytest.mark.parametrize("case", SIX)
