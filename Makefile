@@ -62,7 +62,7 @@ test: book /usr/bin/chromium $(COLAB_VENV)/.installed
 	$(PY) -m pytest -q --nbval-lax book exercises
 	$(PY) -m pytest -q -m browser tests/test_site.py
 	$(COLAB_PY) -m pytest -q --nbval-lax book exercises \
-	    tests/test_widgets.py
+	    tests/test_widgets.py tests/test_widget_frames.py
 	@echo "make test: all suites passed"
 
 unit: setup

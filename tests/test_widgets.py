@@ -5,6 +5,7 @@ thresholds here: speed is measured by benchmarks/widgets.py.
 """
 
 import base64
+import html
 import io
 import json
 import re
@@ -160,14 +161,45 @@ def test_environment_variable_selects_static(monkeypatch):
     assert W.linear_map(mode="live", frames=4).mode == "live"
 
 
+VIEW = "application/vnd.jupyter.widget-view+json"
+
+
 def test_live_display_is_the_widget_box(monkeypatch):
+    # with a widget frontend: the view of the box holding the image and
+    # the controls, as ipywidgets itself would display it
     w = W.epsilon_delta(mode="live")
     shown = []
     import IPython.display
-    monkeypatch.setattr(IPython.display, "display", shown.append)
+    monkeypatch.setattr(IPython.display, "display",
+                        lambda obj, **kw: shown.append((obj, kw)))
     w._ipython_display_()
-    assert isinstance(shown[0], ipywidgets.VBox)
-    assert w.image in shown[0].children
+    (data, kw), = shown
+    assert kw == {"raw": True} and data == w.mimebundle()
+    box = w._ui_box
+    assert isinstance(box, ipywidgets.VBox) and w.image in box.children
+    assert data[VIEW] == {"version_major": 2, "version_minor": 0,
+                          "model_id": box.model_id}
+    if hasattr(box, "_repr_mimebundle_"):             # ipywidgets 8
+        assert data[VIEW] == box._repr_mimebundle_()[VIEW]
+
+
+def test_live_bundle_carries_the_figure():
+    # without one (GitHub, nbviewer, HTML export): the figure, described
+    w = W.directional_derivative(mode="live")
+    w.update(theta=1.0)
+    b = w.mimebundle()
+    assert base64.b64decode(b["image/png"]) == w.frame
+    assert b["text/plain"].endswith(w.alt) and "theta = 1.00" in w.alt
+    assert "VBox" not in b["text/plain"]
+    img = re.fullmatch(r'<img src="data:image/png;base64,([^"]+)" '
+                       r'alt="([^"]+)" width="780" height="300" [^>]*>',
+                       b["text/html"])
+    assert img and img.group(1) == b["image/png"]
+    assert html.unescape(img.group(2)) == b["text/plain"]
+    w.update(x0=99.0)                   # a message frame is described so
+    assert "outside the slider's range" in w.mimebundle()["text/plain"]
+    with pytest.raises(ValueError, match="static"):
+        W.linear_map(mode="static", frames=2).mimebundle()
 
 
 def test_static_frames_come_from_update():

@@ -12,7 +12,11 @@ linear_map                chapter 4: the Jacobian, best local linear map
 
 In Jupyter or Colab a widget is live: ipywidgets sliders (``w.controls``)
 call ``w.update(...)``, which redraws only what moves and replaces the
-PNG of one ``ipywidgets.Image``. With the environment variable
+PNG of one ``ipywidgets.Image``; every frame is the picture a fresh widget
+at the same parameters would draw. Where no widget frontend runs (GitHub,
+nbviewer, an HTML export, VS Code without the extension) a live widget
+shows its figure as an image with alt text (``w.mimebundle()``) instead
+of the widget's text repr. With the environment variable
 ``MATHLIB_WIDGETS=static`` (the book build sets it) or ``mode="static"``,
 the same object displays as a self-contained HTML scrubber whose frames
 come from the same ``update``.

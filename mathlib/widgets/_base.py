@@ -6,7 +6,12 @@ live (Jupyter, Colab)
     ``controls`` (ipywidgets sliders/toggles) drive :meth:`Widget.update`,
     which redraws only the moving artists over a cached background
     (blitting on a bare Agg canvas), encodes a PNG and assigns it to one
-    ``ipywidgets.Image``: no figure is re-created, nothing flickers.
+    ``ipywidgets.Image``: no figure is re-created, nothing flickers. A
+    background is reused only in the state it was drawn in (see
+    :meth:`Widget._render`), so every frame equals the first frame of a
+    fresh widget at the same parameters. Its display also carries the
+    current figure for viewers without a widget frontend
+    (:meth:`Widget.mimebundle`).
 static (the book's HTML pages; ``MATHLIB_WIDGETS=static`` or
 ``mode="static"``)
     the same :meth:`Widget.update` renders ~24 frames over the main
@@ -16,13 +21,18 @@ static (the book's HTML pages; ``MATHLIB_WIDGETS=static`` or
 
 Subclasses define ``_build()`` (create the artists; those that move get
 ``animated=True`` through :meth:`Widget._moving`), ``_set_background``
-(static artists that depend on a toggle), ``_background_key`` and
-``_draw_frame(params)`` (move the artists, return the alt text).
+(put the static artists and axis limits into the state for params; it
+must set everything that depends on its key, whatever the figure's state
+before), ``_background_key`` (a hashable summary of what
+``_set_background`` does for params) and ``_draw_frame(params)`` (move
+the artists, return the alt text; if it changes a limit, the
+background is drawn again for the new view).
 Anything the reader can get wrong raises :class:`WidgetInputError` inside
 ``_draw_frame``; the widget then shows the message instead of the figure
 and keeps its last good parameters.
 """
 
+import base64
 import html
 import json
 import math
@@ -141,6 +151,7 @@ class Widget:
         self.frame = b""
         self._rgba = None
         self._backgrounds = {}
+        self._shown_key = _UNSET        # the key the figure's state is in
         self._animated = []
         self._labels = []
         self._quiet = False
@@ -231,23 +242,54 @@ class Widget:
         return np.asarray(img)
 
     def _render(self, params):
+        """(RGBA frame, alt text) for params: the moving artists over the
+        background of the figure *in the state params ask for*.
+
+        A cached background is a bitmap of the figure in one state: its
+        subclass key (toggles, limits chosen for the point) and its view
+        (every axes' limits, scales and position, 3-D projections, the
+        figure's size). The figure is first put into the state params ask
+        for (``_set_background`` whenever the key differs from the one the
+        figure shows); a bitmap is reused only if it was drawn in that same
+        state, so the moving artists are drawn with the transforms the
+        pixels under them were drawn with.
+        """
         key = self._background_key(params)
-        bg = self._backgrounds.get(key)
-        if bg is None:
+        if key != self._shown_key:
+            self._shown_key = _UNSET        # unknown if _set_background fails
             with mpl.rc_context(RC):
                 self._set_background(params)
-                self._canvas.draw()
-            bg = self._canvas.copy_from_bbox(self._fig.bbox)
-            if len(self._backgrounds) >= 6:
-                self._backgrounds.clear()
-            self._backgrounds[key] = bg
+            self._shown_key = key
+        state = (key, _view_state(self._fig))
+        cached = self._backgrounds.get(state)
+        if cached is None:
+            cached = self._draw_background(state)
+        bg, projections = cached
+        for ax, M, invM in projections:     # 3-D axes: the drawn projection
+            ax.M, ax.invM = M, invM
         alt = self._draw_frame(params)      # may raise WidgetInputError
+        if _view_state(self._fig) != state[1]:
+            # _draw_frame moved a limit: draw the background in that view
+            bg, _ = self._draw_background((key, _view_state(self._fig)))
         self._canvas.restore_region(bg)
         for a in self._animated:
             if a.get_visible():
                 self._fig.draw_artist(a)
         rgba = np.asarray(self._canvas.buffer_rgba())
         return self._compose_labels(rgba), alt
+
+    def _draw_background(self, state):
+        """Draw the static artists, cache and return (bitmap, projections)."""
+        with mpl.rc_context(RC):
+            self._canvas.draw()
+        bg = self._canvas.copy_from_bbox(self._fig.bbox)
+        projections = [(ax, ax.M.copy(), ax.invM.copy())
+                       for ax in self._fig.axes
+                       if getattr(ax, "M", None) is not None]
+        if len(self._backgrounds) >= 6:
+            self._backgrounds.clear()
+        self._backgrounds[state] = (bg, projections)
+        return bg, projections
 
     def _render_message(self, text):
         if self._msg is None:
@@ -442,13 +484,75 @@ class Widget:
         from IPython.display import HTML, display
         if self.mode == "static":
             display(HTML(self.to_html()))
-        else:
-            display(self._ui_box)
+            return
+        display(self.mimebundle(), raw=True)
+        if hasattr(self._ui_box, "_handle_displayed"):    # ipywidgets 7
+            self._ui_box._handle_displayed()
+
+    def mimebundle(self):
+        """What a live widget displays: a dict, MIME type -> data.
+
+        A frontend with a widget manager (Jupyter, Colab, VS Code with
+        its extension) shows the widget view, the sliders and the figure.
+        Where none runs (GitHub, nbviewer, nbconvert to HTML without
+        widget state, VS Code without the extension) the richest other
+        type is shown instead: the figure as it was when displayed, an
+        ``<img>`` with its alt text (``text/html``), the same PNG
+        (``image/png``), or the alt text itself (``text/plain``) instead
+        of the widget's repr.
+
+        Examples
+        --------
+        >>> from mathlib.widgets import epsilon_delta
+        >>> bundle = epsilon_delta(mode="live").mimebundle()
+        >>> sorted(bundle)                    # doctest: +NORMALIZE_WHITESPACE
+        ['application/vnd.jupyter.widget-view+json', 'image/png',
+         'text/html', 'text/plain']
+        """
+        if self.mode != "live":
+            raise ValueError("only a live widget has a widget bundle; a "
+                             "static one displays its HTML scrubber")
+        png = base64.b64encode(self.frame).decode("ascii")
+        alt = f"{self.title}. {self.alt}"
+        w, h = self.size
+        return {
+            "application/vnd.jupyter.widget-view+json": {
+                "version_major": 2, "version_minor": 0,
+                "model_id": self._ui_box.model_id},
+            "text/html": (f'<img src="data:image/png;base64,{png}" '
+                          f'alt="{html.escape(alt)}" width="{w}" '
+                          f'height="{h}" style="max-width:100%;'
+                          'height:auto">'),
+            "image/png": png,
+            "text/plain": alt,
+        }
 
     def __repr__(self):
         args = ", ".join(f"{k}={self._spec[k].text(v)}"
                          for k, v in self.params.items())
         return f"<{type(self).__name__} ({self.mode}) {args}>"
+
+
+_UNSET = object()
+
+
+def _view_state(fig):
+    """What a blitted frame's transforms depend on, as a hashable tuple:
+    the figure's size and resolution, and for every axes its layout (the
+    position it was given, its aspect rule: together with the limits they
+    fix where it is drawn), data limits and scales, and for 3-D axes the
+    view (limits in x, y, z and the viewing angles)."""
+    parts = [tuple(fig.bbox.bounds), fig.dpi]
+    for ax in fig.axes:
+        parts.append((tuple(ax.get_position(original=True).bounds),
+                      ax.get_aspect(),
+                      ax.get_adjustable(), str(ax.get_anchor()),
+                      tuple(ax.viewLim.bounds), ax.get_xscale(),
+                      ax.get_yscale()))
+        if hasattr(ax, "get_w_lims"):
+            parts.append(tuple(ax.get_w_lims())
+                         + (ax.elev, ax.azim, ax.roll))
+    return tuple(parts)
 
 
 @dataclass

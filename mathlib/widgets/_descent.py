@@ -68,6 +68,7 @@ class GradientDescent(Widget):
         self._far = (np.array([xlim[0], ylim[0]]) - 3 * size,
                      np.array([xlim[1], ylim[1]]) + 3 * size)
         self._memo = {}
+        self._curvatures = {tuple(start): self.curvature}
         self.path = self.status = None
         self._start(dict(step=step, x0=start[0], y0=start[1]))
 
@@ -96,11 +97,8 @@ class GradientDescent(Widget):
         self._moving(self._path, self._first)
         self._ax0 = ax
         self._title = self._label(0.08, 0.935, size=10)
-        if self.curvature:
-            fig.text(0.08, 0.875, "quadratic f: steps diverge when \u03b7 > "
-                     f"2/\u03bb\u2098\u2090\u2093 = {2 / self.curvature:.3g} "
-                     "(\u03bb\u2098\u2090\u2093: largest Hessian eigenvalue "
-                     "at the start)", fontsize=8, color="#333333")
+        # moving text: the start point sliders change the curvature in it
+        self._note = self._label(0.08, 0.875, size=8, color="#333333")
 
         ax = fig.add_axes([0.66, 0.14, 0.32, 0.62])
         ax.set_yscale("log")
@@ -157,6 +155,16 @@ class GradientDescent(Widget):
         eta = params["step"]
         p = (params["x0"], params["y0"])
         pts, norms, status = self._iterate(eta, p)
+        if p not in self._curvatures:
+            if len(self._curvatures) > 2000:
+                self._curvatures.clear()
+            self._curvatures[p] = self._curvature(np.array(p))
+        self.curvature = lam = self._curvatures[p]
+        self._note.text = "" if not lam else (
+            "quadratic f: steps diverge when \u03b7 > "
+            f"2/\u03bb\u2098\u2090\u2093 = {2 / lam:.3g} "
+            "(\u03bb\u2098\u2090\u2093: largest Hessian eigenvalue at the "
+            "start)")
         shown = np.clip(pts, *self._far)   # keep Agg's numbers small
         self._path.set_data(shown[:, 0], shown[:, 1])
         self._first.set_data([p[0]], [p[1]])
