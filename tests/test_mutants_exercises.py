@@ -117,3 +117,105 @@ def test_grader_path_refuses_huge_negative_integers_and_exponents():
         parse_srepr(f"Pow(Integer({2 ** 40}), Integer(-100))")
     with pytest.raises(ParseError, match="more than 40 digits"):
         parse_srepr(f"Integer({'9' * 41})")
+
+
+# ------------------------------------------------- the other categories
+
+def _hessian():
+    return np.asarray(question("ch07.q2").reference(), dtype=float)
+
+
+def test_a_non_finite_entry_is_named_with_its_component():
+    G = _hessian()
+    G[1, 1] = np.nan
+    v = evaluate("ch07.q2", G)
+    assert (v.status, v.diagnosis) == ("incorrect", "nonfinite")
+    assert v.feedback == ("Not yet. It contains the non-finite value nan "
+                          "in component [1, 1].")
+
+
+def test_all_zeros_is_its_own_category():
+    v = evaluate("ch07.q2", 0 * _hessian())
+    assert (v.diagnosis, v.feedback) == (
+        "scale", "Not yet. It is all zeros; the right answer is not.")
+
+
+def test_a_right_array_is_correct():
+    v = evaluate("ch07.q2", _hessian())
+    assert (v.status, v.feedback, v.points) == ("correct", "Correct.", 1)
+
+
+def test_twice_the_answer_with_one_entry_off_is_pointwise_not_a_factor():
+    G = 2 * _hessian()
+    G[0, 0] += 1
+    v = evaluate("ch07.q2", G)
+    assert v.diagnosis == "pointwise" and "[0, 0]" in v.feedback
+
+
+def test_a_square_transpose_names_the_layout():
+    """A function returning the transposed (square, non-symmetric)
+    Jacobian: a layout mix-up, with the question's layout note."""
+    q = question("ch04.q7")
+    v = evaluate("ch04.q7", lambda x: np.asarray(q.reference(x)).T)
+    assert (v.status, v.diagnosis) == ("incorrect", "transpose")
+    assert "It equals the transpose of the right answer: a layout " \
+        f"mix-up ({q.layout})" in v.feedback
+
+
+def test_a_wrong_component_of_a_function_is_located_and_revealed():
+    """The function is wrong in component [0] only: the feedback gives
+    the point, the wrong component, that the others are right, and the
+    value expected there (function answers reveal it: the points are
+    random)."""
+    q = question("ch02.q4")
+    v = evaluate("ch02.q4", lambda x: np.asarray(q.reference(x)) *
+                 np.array([2.0, 1.0, 1.0]))
+    assert v.diagnosis == "pointwise"
+    assert v.feedback.startswith("Not yet. Wrong at x = [")
+    assert "component [0] is wrong (the other 2 are right): component " \
+        "[0] is" in v.feedback
+    assert ", expected " in v.feedback
+
+
+def test_a_function_returning_the_wrong_shape_says_which_and_where():
+    v = evaluate("ch02.q4", lambda x: np.zeros(2))
+    assert v.diagnosis == "shape"
+    assert "Wrong shape: expected (3,), got (2,) (at x = [" in v.feedback
+
+
+def test_answers_of_the_wrong_kind_are_described():
+    """A string is quoted (cut at 40 characters), a function is called a
+    function, a NaN is not a finite number, and a wrong number carries
+    no stray hint."""
+    s40, s41 = "a" * 40, "a" * 41
+    assert f"the string '{s40}'." in evaluate("ch01.q1", s40).feedback
+    assert f"the string '{'a' * 37}...'." in evaluate("ch01.q1",
+                                                      s41).feedback
+    assert evaluate("ch01.q1", lambda x: x).feedback.endswith(
+        "limit_value is a function.")
+    assert evaluate("ch01.q1", float("nan")).feedback == (
+        "Not yet. limit_value is nan, not a finite number.")
+    assert evaluate("ch01.q1", 2.5).feedback == (
+        "Not yet. limit_value = 2.5 is not right.")
+
+
+def test_a_choice_lists_the_options_and_reads_a_decorated_letter():
+    assert evaluate("ch02.q3", "Z").feedback == (
+        "Not yet. 'Z' is not one of the options A, B, C, D.")
+    for answer in ("(b)", "'B'", " b. "):
+        assert evaluate("ch02.q3", answer).status == "correct", answer
+
+
+def test_formulas_the_parser_refuses_say_why():
+    assert "complex numbers are not accepted" in evaluate(
+        "ch07.q4", "2j*x").feedback
+    assert "complex numbers are not accepted" in evaluate(
+        "ch07.q4", "x*2 + 3j").feedback
+
+
+def test_a_formula_never_real_on_the_domain_cannot_be_compared():
+    """sqrt(-x^2 - y^2 - 1) is real nowhere: an error that says the
+    formulas could not be compared, not a verdict."""
+    v = evaluate("ch07.q4", "sqrt(-x**2 - y**2 - 1)")
+    assert (v.status, v.diagnosis) == ("error", "undecided")
+    assert "could not be compared with the right one" in v.feedback
