@@ -77,6 +77,12 @@ DESELECT = {
     # underflows to 0 in the unmutated code too. Not a mutant's doing.
     "numeric": ["tests/test_numeric.py::"
                 "test_directional_derivative_is_gradient_dot_v"],
+    # These assert that no process on the whole machine carries a grading
+    # token: another user's grading run, at the same time, fails them.
+    # (mutmut cannot link the other test_grade.py tests to a mutant either:
+    # they grade in a subprocess, which its call tracing does not see.)
+    "grade": ["tests/test_grade.py::test_the_batch_finishes_with_exit_status_0",
+              "tests/test_grade.py::test_a_run_past_its_deadline_is_killed"],
 }
 # Tests written to kill survivors: tests/test_mutants_<module>*.py.
 LINKED = ["book", "exercises", "benchmarks", "tools", "_config.yml", "_toc.yml"]
