@@ -72,3 +72,41 @@ def test_a_proof_is_not_enough_when_a_sample_separates_the_sides():
     r = equivalent(sp.sqrt(x ** 2), x)
     assert not r and r.method == "sample"
     assert r.witness["point"][x] < 0
+
+
+# ------------------------------------------------- what the verdict says
+
+def test_the_verdict_prints_and_explains_itself():
+    """str() starts with the verdict; a proof says how many samples also
+    agreed; a matrix difference names its entry and the point."""
+    y = sp.Symbol("y")
+    proved = equivalent(sp.sin(x) ** 2, 1 - sp.cos(x) ** 2)
+    assert str(proved).startswith("equivalent: ")
+    assert proved.reason == "sympy proves a - b = 0 (and 12 random points " \
+        "agree)"
+    r = equivalent(sp.Matrix([[x, 1], [2, y]]),
+                   sp.Matrix([[x, 1], [2, y + 1]]))
+    assert str(r).startswith("not equivalent: they differ in entry (1, 1) "
+                             "at x = ")
+    assert r.witness["entry"] == (1, 1)
+
+
+def test_the_default_is_12_samples():
+    r = equivalent(*SAME_BUT_UNPROVABLE)
+    assert r.samples == 12 and r.reason.startswith("12 random points")
+
+
+def test_agreement_is_relative_to_the_size_of_the_values():
+    """1e30 x and 1e30 x (1 + 1e-26) agree to 1e-25 relative: equal
+    (numerically), although they differ by 1e4 in absolute terms."""
+    r = equivalent(10 ** 30 * x, 10 ** 30 * x * (1 + sp.Rational(1, 10 ** 26)))
+    assert r and r.method == "numeric"
+
+
+def test_a_repeated_variable_is_named():
+    from mathlib.symbolic import gradient
+    y = sp.Symbol("y")
+    with pytest.raises(ValueError, match="contains the Symbol x twice"):
+        gradient(x * y, [x, y, x])
+    with pytest.raises(ValueError, match="contains the Symbol y twice"):
+        gradient(x * y, [x, y, y])
