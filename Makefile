@@ -19,7 +19,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: book test setup unit notebooks site-tests colab install-path \
         bench bench-build bench-numeric bench-widgets bench-grading sync-setup strip \
-        serve clean
+        serve clean mutation
 
 book: setup
 	$(PY) tools/build.py
@@ -88,6 +88,17 @@ bench-widgets: setup
 bench-grading: setup
 	$(PY) benchmarks/grading.py
 
+# Mutation score of the modules where a silent bug misleads a reader or
+# misgrades a student: a benchmark, never part of `make test` (about 70
+# minutes on 2 cores). MUTATION_ARGS narrows it, e.g.
+#     make mutation MUTATION_ARGS="check grade --max-mutants 100"
+mutation: setup $(VENV)/.mutation-installed
+	$(PY) benchmarks/mutation.py $(MUTATION_ARGS)
+
+$(VENV)/.mutation-installed: requirements-mutation.txt
+	$(PY) -m pip install -q -r requirements-mutation.txt
+	touch $@
+
 sync-setup: setup
 	$(PY) tools/notebooks.py sync
 
@@ -98,4 +109,4 @@ serve:
 	$(PY) -m http.server -d _build/html -b 127.0.0.1 8000
 
 clean:
-	rm -rf _build _static
+	rm -rf _build _static .mutation

@@ -1,0 +1,309 @@
+"""Mutation score of the modules where a silent bug misleads a reader or
+misgrades a student (issue 21): `make mutation`, never part of `make test`.
+
+For each module below, mutmut (pinned in requirements-mutation.txt) plants
+small bugs one at a time (a flipped sign or comparison, a number changed by
+one, a string or keyword argument replaced, ...) and runs, for each mutant,
+only the tests of that module's test files that execute the mutated
+function (mutmut records which tests call which function first), with
+``-x`` and without xdist. A mutant is *killed* when a test fails or times
+out, *survives* when all those tests pass, and has *no tests* when none of
+the module's tests runs the function at all (counted as not killed).
+
+Time budget. The whole run is bounded: each module gets at most
+``--max-mutants`` mutants (a seeded random sample when it has more; the
+sample is said in the output) and ``--budget`` minutes shared evenly by the
+modules; a module that reaches its share is stopped and its untested
+mutants are reported as "not run", never as killed. The defaults (300
+mutants per module, 70 minutes, one worker) fit two shared cores.
+
+Score = killed / (mutants tested - listed equivalents). Equivalent mutants,
+which cannot change what any caller sees, are listed with the reason in
+benchmarks/mutation_equivalent.tsv (mutant name, tab, reason).
+
+Usage::
+
+    .venv/bin/python benchmarks/mutation.py                 # every module
+    .venv/bin/python benchmarks/mutation.py check grade     # some modules
+    .venv/bin/python benchmarks/mutation.py --max-mutants 0 check  # all mutants
+
+After adding tests, ``--baseline .mutation/before.json`` (an earlier
+report of the same source and sample) runs again only the mutants that
+were not killed then.
+
+Work directories are .mutation/<module>/ (a copy of mathlib/ and tests/);
+the report is also written to .mutation/report.md.
+"""
+import argparse
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / ".mutation"
+EQUIVALENT_FILE = ROOT / "benchmarks" / "mutation_equivalent.tsv"
+
+W = "mathlib/widgets/"
+MODULES = {
+    # module: (files mutated, test files that cover them)
+    "numeric": (["mathlib/numeric.py"],
+                ["tests/test_numeric.py", "tests/test_numeric_auto.py"]),
+    "symbolic": (["mathlib/symbolic.py"], ["tests/test_symbolic.py"]),
+    "check": (["mathlib/check.py"], ["tests/test_check.py"]),
+    "identities": (["mathlib/identities.py"], ["tests/test_identities.py"]),
+    "exercises": ([f"mathlib/exercises/{f}.py"
+                   for f in ("_compare", "_questions", "_parse")],
+                  ["tests/test_exercises.py"]),
+    "grade": ([f"mathlib/grade/{f}.py" for f in ("_batch", "_report", "_cli")],
+              ["tests/test_grade.py"]),
+    # The mathematics of each widget: what it draws (curves, labels,
+    # verdicts), not the drawing machinery (_base, _style, _frames).
+    "widgets": ([W + f + ".py" for f in ("_taylor", "_descent", "_directional",
+                                         "_partial", "_linear_map", "_limits",
+                                         "_functions")],
+                ["tests/test_widgets.py"]),
+}
+# Tests left out of the mutation runs, with the reason.
+DESELECT = {
+    # hypothesis draws examples from the constants of the project's source,
+    # and mutmut's copy of numeric.py holds new ones: in that copy it finds
+    # x = 2.2e-308 (the smallest normal float), where the derivative
+    # underflows to 0 in the unmutated code too. Not a mutant's doing.
+    "numeric": ["tests/test_numeric.py::"
+                "test_directional_derivative_is_gradient_dot_v"],
+    # These assert that no process on the whole machine carries a grading
+    # token: another user's grading run, at the same time, fails them.
+    # (mutmut cannot link the other test_grade.py tests to a mutant either:
+    # they grade in a subprocess, which its call tracing does not see.)
+    "grade": ["tests/test_grade.py::test_the_batch_finishes_with_exit_status_0",
+              "tests/test_grade.py::test_a_run_past_its_deadline_is_killed"],
+}
+# Tests written to kill survivors: tests/test_mutants_<module>*.py.
+LINKED = ["book", "exercises", "benchmarks", "tools", "_config.yml", "_toc.yml"]
+KILLED, SURVIVED, NO_TESTS, NOT_RUN = "killed", "survived", "no tests", "not run"
+
+
+def test_files(module):
+    own = MODULES[module][1]
+    extra = sorted(str(p.relative_to(ROOT))
+                   for p in (ROOT / "tests").glob(f"test_mutants_{module}*.py"))
+    return own + extra
+
+
+def prepare(module):
+    """A fresh work directory with mathlib/, tests/ and mutmut's setup.cfg."""
+    work = WORK / module
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for d in ("mathlib", "tests"):
+        shutil.copytree(ROOT / d, work / d, ignore=ignore)
+    shutil.copy(ROOT / "pyproject.toml", work)
+    # mutmut runs the tests in work/mutants/: the tests' data files there too
+    (work / "mutants").mkdir()
+    for name in LINKED:
+        if (ROOT / name).exists():
+            (work / name).symlink_to(ROOT / name)
+            (work / "mutants" / name).symlink_to(ROOT / name)
+    files, _ = MODULES[module]
+    lines = ["[mutmut]", "source_paths = mathlib",
+             "only_mutate =", *[f"    {f}" for f in files],
+             "pytest_add_cli_args_test_selection =",
+             *[f"    {t}" for t in test_files(module)],
+             "pytest_add_cli_args =",
+             *[f"    {a}" for a in ("-p", "no:xdist", "-p", "no:cacheprovider",
+                                    "-x", "-q")],
+             *[f"    --deselect={t}" for t in DESELECT.get(module, [])],
+             ""]
+    (work / "setup.cfg").write_text("\n".join(lines))
+    return work
+
+
+def mutant_names(module, work):
+    """Every mutant mutmut makes of the module's files, in a stable order."""
+    from mutmut.mutation.file_mutation import mutate_file_contents
+    from mutmut.utils.format_utils import get_mutant_name
+    names, here = [], os.getcwd()
+    os.chdir(work)  # mutmut reads its setup.cfg from the working directory
+    try:
+        for f in MODULES[module][0]:
+            mutated = mutate_file_contents(f, Path(f).read_text())
+            names += [get_mutant_name(Path(f), n) for n in mutated.mutant_names]
+    finally:
+        os.chdir(here)
+    return names
+
+
+def run_mutmut(work, names, jobs, seconds):
+    """mutmut run on `names`, stopped with SIGINT after `seconds`."""
+    cmd = [str(Path(sys.executable).parent / "mutmut"), "run",
+           "--max-children", str(jobs), *names]
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    with open(work / "mutmut.log", "w") as log:
+        proc = subprocess.Popen(cmd, cwd=work, stdout=log, stderr=subprocess.STDOUT,
+                                env=env, start_new_session=True)
+        try:
+            if proc.wait(timeout=seconds) != 0:
+                tail = (work / "mutmut.log").read_text(errors="replace")
+                print(f"mutmut failed in {work}:\n{tail[-2000:]}",
+                      file=sys.stderr)
+            return False
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGINT)
+            try:
+                proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+            return True
+
+
+def read_results(work, module):
+    from mutmut.stats import status_by_exit_code
+    status = {}
+    for f in MODULES[module][0]:
+        meta = work / "mutants" / (f + ".meta")
+        if meta.exists():
+            codes = json.loads(meta.read_text())["exit_code_by_key"]
+            for name, code in codes.items():
+                s = status_by_exit_code[code]
+                status[name] = (KILLED if s in ("killed", "timeout", "segfault")
+                                else NOT_RUN if s == "not checked" else s)
+    return status
+
+
+def diff_line(work, name):
+    """The changed line of a mutant, '-old  =>  +new'."""
+    from mutmut.mutation.diff_apply import get_diff_for_mutant
+    here = os.getcwd()
+    try:
+        os.chdir(work)
+        diff = get_diff_for_mutant(name, path=_file_of(name))
+    except Exception as e:  # the report must not die on one odd mutant
+        return f"(no diff: {e})"
+    finally:
+        os.chdir(here)
+    old = [l[1:].strip() for l in diff.splitlines()
+           if l.startswith("-") and not l.startswith("---")]
+    new = [l[1:].strip() for l in diff.splitlines()
+           if l.startswith("+") and not l.startswith("+++")]
+    return f"{' / '.join(old)}  =>  {' / '.join(new)}"
+
+
+def _file_of(name):
+    for module, (files, _) in MODULES.items():
+        for f in files:
+            if name.startswith(f[:-3].replace("/", ".") + "."):
+                return f
+    raise KeyError(name)
+
+
+def load_equivalents():
+    eq = {}
+    if EQUIVALENT_FILE.exists():
+        for line in EQUIVALENT_FILE.read_text().splitlines():
+            if line.strip() and not line.startswith("#"):
+                name, _, reason = line.partition("\t")
+                eq[name.strip()] = reason.strip()
+    return eq
+
+
+def score_module(module, args, seconds, out):
+    t0 = time.monotonic()
+    work = prepare(module)
+    names = mutant_names(module, work)
+    total = len(names)
+    if args.max_mutants and total > args.max_mutants:
+        names = sorted(random.Random(args.seed).sample(names, args.max_mutants),
+                       key=names.index)
+    known = {}
+    if args.baseline:
+        # mutants a previous run killed stay killed when only tests were
+        # added since (same source, same sample): run the others only
+        for row in json.loads(Path(args.baseline).read_text()):
+            if row["module"] == module:
+                known = {n: s for n, s in row["status"].items()
+                         if s == KILLED and n in names}
+    todo = [n for n in names if n not in known]
+    stopped = run_mutmut(work, todo, args.jobs, seconds) if todo else False
+    status = read_results(work, module)
+    status = {n: known.get(n) or status.get(n, NOT_RUN) for n in names}
+    eq = load_equivalents()
+    counts = {k: 0 for k in (KILLED, SURVIVED, NO_TESTS, NOT_RUN, "other")}
+    survivors, equivalent = [], []
+    for n, s in status.items():
+        if s in (SURVIVED, NO_TESTS) and n in eq:
+            equivalent.append(n)
+            continue
+        counts[s if s in counts else "other"] += 1
+        if s in (SURVIVED, NO_TESTS, "other") or (s not in counts):
+            survivors.append((n, s))
+    tested = counts[KILLED] + counts[SURVIVED] + counts[NO_TESTS] + counts["other"]
+    score = 100.0 * counts[KILLED] / tested if tested else float("nan")
+    minutes = (time.monotonic() - t0) / 60
+    sample = (f"{len(names)} sampled of {total} (seed {args.seed})"
+              if len(names) < total else f"all {total}")
+    out(f"\n## {module}: {score:.1f}% killed ({counts[KILLED]}/{tested}), "
+        f"{minutes:.1f} min")
+    out(f"mutants: {sample}; survived {counts[SURVIVED]}, no tests "
+        f"{counts[NO_TESTS]}, other {counts['other']}, equivalent "
+        f"{len(equivalent)}, not run {counts[NOT_RUN]}"
+        + (" (stopped at its time share)" if stopped else ""))
+    if known:
+        out(f"{len(known)} mutants killed in the baseline run were not "
+            f"run again; {len(todo)} were")
+    out(f"tests: {' '.join(test_files(module))}")
+    for n, s in survivors:
+        out(f"- {s}: `{n}`: `{diff_line(work, n)}`")
+    return {"module": module, "score": score, "killed": counts[KILLED],
+            "tested": tested, "total": total, "sampled": len(names),
+            "equivalent": len(equivalent), "not_run": counts[NOT_RUN],
+            "minutes": round(minutes, 2), "stopped": stopped, "status": status}
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("modules", nargs="*", choices=[[], *MODULES],
+                   help="modules to score (default: all)")
+    p.add_argument("--max-mutants", type=int, default=300,
+                   help="mutants per module, a seeded sample (0: all)")
+    p.add_argument("--budget", type=float, default=70.0,
+                   help="minutes for the whole run, shared evenly by the modules")
+    p.add_argument("--jobs", type=int, default=1, help="mutmut workers")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--baseline", help="REPORT.json of an earlier run of the "
+                   "same source: its killed mutants are not run again")
+    p.add_argument("--report", default=str(WORK / "report"),
+                   help="report files: REPORT.md and REPORT.json")
+    args = p.parse_args(argv)
+    modules = args.modules or list(MODULES)
+    seconds = args.budget * 60 / len(modules)
+    WORK.mkdir(exist_ok=True)
+    lines = []
+
+    def out(s):
+        print(s, flush=True)
+        lines.append(s)
+
+    out(f"# Mutation score (mutmut, {args.jobs} worker(s), budget "
+        f"{args.budget:g} min, {seconds / 60:.1f} min per module)")
+    t0 = time.monotonic()
+    rows = [score_module(m, args, seconds, out) for m in modules]
+    out("\n| module | score | killed / tested | equivalent | not run | minutes |")
+    out("| --- | --- | --- | --- | --- | --- |")
+    for r in rows:
+        out(f"| {r['module']} | {r['score']:.1f}% | {r['killed']}/{r['tested']} "
+            f"| {r['equivalent']} | {r['not_run']} | {r['minutes']} |")
+    out(f"\ntotal {(time.monotonic() - t0) / 60:.1f} min")
+    Path(args.report + ".md").write_text("\n".join(lines) + "\n")
+    Path(args.report + ".json").write_text(json.dumps(rows, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,142 @@
+"""identities.verify fails every rule it cannot confirm (issue 21).
+
+Mutation testing showed verify could pass a rule whose error is NaN (a
+comparison written so that NaN slips through) with every other test
+green. Each rule here is built to fall on one side of verify's
+documented tolerance (||C - N|| / ||N|| <= tol, default 1e-9).
+"""
+import numpy as np
+import pytest
+
+from mathlib.identities import Rule, verify
+
+
+def _dot_rule(derivative, name="dot"):
+    """d(x . y)/dx, whose right derivative is y, with a given claim."""
+    return Rule(name, "d(x.y)/dx", "y^T", "y", 4,
+                lambda x, y: x @ y, derivative, "x",
+                lambda d: {"x": (d["n"],), "y": (d["n"],)})
+
+
+def test_the_right_rule_passes():
+    r = verify(_dot_rule(lambda x, y: y))
+    assert r.passed and r.max_error < 1e-12
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_a_rule_whose_error_is_not_finite_fails(bad):
+    """A claimed derivative with a NaN or infinite entry has a NaN or
+    infinite error: verify says it fails, never "ok"."""
+    def claim(x, y):
+        out = np.array(y, dtype=float)
+        out[0] = bad
+        return out
+    r = verify(_dot_rule(claim))
+    assert not r.passed
+    assert not bool(r.max_error <= 1e-9)
+    assert "ok" not in r.message.split(":")[0]
+
+
+def test_a_rule_returning_all_nan_fails():
+    r = verify(_dot_rule(lambda x, y: np.full(np.shape(y), np.nan)))
+    assert not r.passed
+
+
+def test_the_default_tolerance_is_1e_9_relative():
+    """A claim off by 1e-8 relative fails at the default tol = 1e-9; one
+    off by 1e-11 passes."""
+    assert not verify(_dot_rule(lambda x, y: y * (1 + 1e-8))).passed
+    assert verify(_dot_rule(lambda x, y: y * (1 + 1e-11))).passed
+    assert verify(_dot_rule(lambda x, y: y * (1 + 1e-8)), tol=1e-7).passed
+
+
+def test_a_wrong_rule_fails_with_its_worst_entry():
+    r = verify(_dot_rule(lambda x, y: x))
+    assert not r.passed and r.max_error > 0.1
+    assert "relative error" in r.message and "worst entry" in r.message
+
+
+# ------------------------------------------ what a verdict and a rule say
+
+def test_a_failed_verify_names_the_rule_the_first_trial_and_worst_entry():
+    """A claim wrong in its last entry only: the failure is at trial 1,
+    and the worst entry named is that last one (n - 1, from the dims)."""
+    def claim(x, y):
+        out = np.array(y, dtype=float)
+        out[-1] += 1.0
+        return out
+    r = verify(_dot_rule(claim, name="last-entry"))
+    assert r.passed is False and r.name == "last-entry"
+    assert r.message.startswith("trial 1 (n=")
+    n = int(r.message.split("n=")[1].split(",")[0])
+    assert f"worst entry ({n - 1},)" in r.message
+
+
+def test_verify_runs_the_number_of_trials_asked_for():
+    from mathlib.identities import get
+    assert "over 3 trials" in verify(get("dot-wrt-x")).message
+    assert "over 5 trials" in verify("dot-wrt-x", trials=5).message
+
+
+@pytest.mark.parametrize("bad", [0, -1, True, 1.5, "3"])
+def test_verify_refuses_a_number_of_trials_that_is_not_a_positive_int(bad):
+    with pytest.raises(ValueError, match="trials must be a positive int"):
+        verify("dot-wrt-x", trials=bad)
+
+
+def test_verify_all_uses_verify_s_defaults():
+    """verify_all() is verify(rule) for every rule: 3 trials, seed 0,
+    tol 1e-9, with the same errors."""
+    from mathlib.identities import verify_all
+    results = verify_all()
+    for name in ("dot-wrt-x", "sigmoid", "affine-wrt-W"):
+        r = results[name]
+        assert r.passed and "over 3 trials" in r.message
+        assert "<= 1e-09" in r.message
+        assert r.max_error == verify(name).max_error
+
+
+def test_an_unknown_rule_name_suggests_up_to_four_close_names():
+    from mathlib.identities import get
+    with pytest.raises(KeyError) as info:
+        get("dot-wrt")
+    text = str(info.value)
+    assert "did you mean: " in text
+    names = text.split("did you mean: ")[1].rstrip("?'\"").split(", ")
+    assert sorted(names) == ["div-wrt-x", "div-wrt-y", "dot-wrt-x",
+                             "dot-wrt-y"]
+
+
+def test_the_sigmoid_rule_is_about_the_sigmoid():
+    """verify compares a rule with itself (function against derivative):
+    a wrong sigmoid with a derivative built from it would pass. The
+    rule's function must be 1 / (1 + e^-x)."""
+    from mathlib.identities import get
+    r = get("sigmoid")
+    x = np.array([-2.0, 0.0, 0.5, 3.0])
+    np.testing.assert_allclose(r.function(x), 1 / (1 + np.exp(-x)),
+                               rtol=1e-15)
+    s = 1 / (1 + np.exp(-x))
+    np.testing.assert_allclose(r.derivative(x), np.diag(s * (1 - s)),
+                               rtol=1e-15)
+
+
+def test_a_rule_is_stated_in_both_layouts_as_well_formed_latex():
+    """Every rule's statement has balanced braces; one with a shape
+    starts \\frac{\\partial ...}{\\partial ...} =, in
+    both layouts."""
+    from mathlib.identities import RULES, get
+    for rule in RULES.values():
+        for text in (rule.latex_numerator, rule.latex_denominator):
+            if r"\in \mathbb{R}^{" in text:       # a statement with a shape
+                assert text.startswith(r"\frac{\partial "), text
+                assert "}{\\partial " in text and "} = " in text, text
+            depth = 0
+            for ch in text:
+                depth += {"{": 1, "}": -1}.get(ch, 0)
+                assert depth >= 0, text
+            assert depth == 0, text
+            assert "XX" not in text
+    assert get("dot-wrt-x").latex_numerator == (
+        r"\frac{\partial (\mathbf{x} \cdot \mathbf{y})}{\partial "
+        r"\mathbf{x}} = \mathbf{y}^{\top} \in \mathbb{R}^{1 \times n}")
