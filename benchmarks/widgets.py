@@ -116,6 +116,7 @@ def time_replot(w, name, values):
 
 def main(quick=False):
     n = 10 if quick else 30
+    load_before = os.getloadavg()
     rows, rows_np = [], []
     for wname in WIDGETS:
         factory = getattr(W, wname)
@@ -156,9 +157,11 @@ def main(quick=False):
     for wname, name, fast in rows_np:
         print(f"| {wname} | {name} | {statistics.median(fast) * ms:.1f} | "
               f"{p95(fast) * ms:.1f} |")
+    load = ", ".join(f"{a:.1f}" for a in load_before) + " before; " + \
+        ", ".join(f"{a:.1f}" for a in os.getloadavg()) + " after"
     print(f"\nGoals: median <= 16 ms, p95 <= 33 ms, naive / fast >= 5x, "
           f"static HTML <= 1,500,000 bytes. Machine: {os.cpu_count()} "
-          "CPUs (shared).")
+          f"CPUs (shared; load average 1, 5, 15 min: {load}).")
 
 
 if __name__ == "__main__":
