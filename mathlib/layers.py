@@ -52,12 +52,12 @@ from . import numeric
 __all__ = [
     "adjoint_gap", "linear", "linear_backward", "softmax",
     "softmax_backward", "attention", "attention_backward",
-    "causal_mask", "layer_norm", "layer_norm_backward", "rms_norm",
+    "attention_probs", "causal_mask", "layer_norm", "layer_norm_backward", "rms_norm",
     "rms_norm_backward", "batch_norm", "batch_norm_backward",
     "conv1d", "conv1d_matrix", "conv1d_backward", "conv2d",
     "conv2d_backward", "embedding", "embedding_backward", "relu",
     "relu_backward", "max_pool1d", "max_pool1d_backward",
-    "block_init", "block", "block_backward", "block_loss",
+    "block_init", "block_qkv", "block", "block_backward", "block_loss",
 ]
 
 
@@ -186,11 +186,21 @@ def attention(Q, K, V, causal=True):
     >>> print(attention(Q, K, V)[0, :, 0])   # row 1 sees only key 1
     [1. 2.]
     """
+    return attention_probs(Q, K, causal) @ V
+
+
+def attention_probs(Q, K, causal=True):
+    """P = softmax(Q K^T / sqrt(d)) by rows, masked: shape (..., T, T).
+
+    >>> print(attention_probs(np.zeros((2, 1)), np.zeros((2, 1))))
+    [[1.  0. ]
+     [0.5 0.5]]
+    """
     d = Q.shape[-1]
     S = Q @ np.swapaxes(K, -1, -2) / np.sqrt(d)
     if causal:
         S = np.where(causal_mask(S.shape[-1]), S, -np.inf)
-    return softmax(S) @ V
+    return softmax(S)
 
 
 def attention_backward(dO, Q, K, V, causal=True):
@@ -211,10 +221,7 @@ def attention_backward(dO, Q, K, V, causal=True):
     True
     """
     d = Q.shape[-1]
-    S = Q @ np.swapaxes(K, -1, -2) / np.sqrt(d)
-    if causal:
-        S = np.where(causal_mask(S.shape[-1]), S, -np.inf)
-    P = softmax(S)
+    P = attention_probs(Q, K, causal)
     dV = np.swapaxes(P, -1, -2) @ dO
     dS = softmax_backward(dO @ np.swapaxes(V, -1, -2), P)
     dQ = dS @ K / np.sqrt(d)
@@ -503,14 +510,21 @@ def _merge(X):
     return X.transpose(0, 2, 1, 3).reshape(B, T, h * e)
 
 
+def block_qkv(x, p, heads):
+    """Queries, keys and values of the block's attention, (B, h, T, d/h),
+    and the normalised input a = LN1(x) they are made from."""
+    a = layer_norm(x, p["g1"], p["b1"])
+    Q, K, V = (_split(a @ p[k].T, heads) for k in ("Wq", "Wk", "Wv"))
+    return Q, K, V, a
+
+
 def block(x, p, heads):
     """x + MHA(LN1(x)) = u, then u + MLP(LN2(u)); x: (B, T, d).
 
     Multi-head causal attention with projections Wq, Wk, Wv, Wo (no
     biases) and a ReLU MLP. Returns the output (B, T, d).
     """
-    a = layer_norm(x, p["g1"], p["b1"])
-    Q, K, V = (_split(a @ p[k].T, heads) for k in ("Wq", "Wk", "Wv"))
+    Q, K, V, _ = block_qkv(x, p, heads)
     u = x + _merge(attention(Q, K, V)) @ p["Wo"].T
     m = layer_norm(u, p["g2"], p["b2"])
     z = linear(m, p["W1"], p["c1"])
@@ -524,8 +538,7 @@ def block_backward(dy, x, p, heads):
     module in reverse order; each residual adds its branch's dx to the
     gradient that flows straight through (I + dF/dx).
     """
-    a = layer_norm(x, p["g1"], p["b1"])
-    Q, K, V = (_split(a @ p[k].T, heads) for k in ("Wq", "Wk", "Wv"))
+    Q, K, V, a = block_qkv(x, p, heads)
     o = _merge(attention(Q, K, V))
     u = x + o @ p["Wo"].T
     m = layer_norm(u, p["g2"], p["b2"])
