@@ -290,6 +290,20 @@ def test_chapter_9_rules_verify_and_a_wrong_one_fails():
         layer_rules.verify("attention")
 
 
+def test_chapter_9_rules_register_once_the_registry_takes_chapter_9(
+        monkeypatch):
+    """What the merge with the registry must allow: Rule accepts chapter
+    9 (simulated by skipping its field checks), then register() adds
+    every rule, by_chapter(9) lists them and verify passes on each."""
+    ids = layer_rules.identities
+    monkeypatch.setattr(ids, "RULES", {k: r for k, r in ids.RULES.items()
+                                       if r.chapter != 9})
+    monkeypatch.setattr(ids.Rule, "__post_init__", lambda self: None)
+    names = layer_rules.register()
+    assert [r.name for r in ids.by_chapter(9)] == names
+    assert all(ids.verify(name, trials=1).passed for name in names)
+
+
 # ------------------------------------- an independent reference: PyTorch
 
 
