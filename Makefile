@@ -38,6 +38,16 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
+# PyTorch (CPU) is a second, independent reference for chapter 9's
+# gradients in tests/test_ch09.py, which skips those comparisons without
+# it. For Python 3.11 on this kind of machine, torch==2.13.0 is a CPU wheel
+# on local disk (about 0.75 GB installed); elsewhere pip may download a
+# CUDA build of several GB: `make test TORCH=` skips the install.
+TORCH ?= torch==2.13.0
+$(VENV)/.torch: $(VENV)/.installed
+	$(if $(TORCH),$(PY) -m pip install -q $(TORCH),@echo "TORCH is empty: the PyTorch comparisons will be skipped")
+	touch $@
+
 # Debian's Chromium drives the browser tests (never `playwright install`).
 /usr/bin/chromium:
 	apt-get update -qq
@@ -57,7 +67,7 @@ $(COLAB_VENV)/.installed: requirements-colab.txt pyproject.toml
 # `make test` = unit tests and doctests, notebooks (nbval), the book build
 # with -W, browser tests of the built site, notebook hygiene, the Colab
 # install path, and the notebooks and widgets in the Colab-like environment.
-test: book /usr/bin/chromium $(COLAB_VENV)/.installed
+test: book /usr/bin/chromium $(COLAB_VENV)/.installed $(VENV)/.torch
 	$(PY) -m pytest -n 2 -q --doctest-modules mathlib tests -m "not browser"
 	$(PY) -m pytest -q --nbval-lax book exercises
 	$(PY) -m pytest -q -m browser tests/test_site.py
@@ -65,7 +75,7 @@ test: book /usr/bin/chromium $(COLAB_VENV)/.installed
 	    tests/test_widgets.py tests/test_widget_frames.py
 	@echo "make test: all suites passed"
 
-unit: setup
+unit: setup $(VENV)/.torch
 	$(PY) -m pytest -n 2 -q --doctest-modules mathlib tests -m "not browser"
 
 notebooks: setup
