@@ -16,6 +16,7 @@ import re
 import subprocess
 import sys
 import unicodedata
+from collections import Counter
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -152,12 +153,40 @@ def test_stale_or_missing_executed_notebooks_are_refused(tmp_path):
     assert merged["cells"][1]["outputs"][0]["text"] == "2\n"
 
 
-def test_the_appendix_goes_before_the_problem_sets():
-    tex = "\\part{Part III}\n\\part{Problem sets}\n\\chapter{Set 1}"
-    out = pdf.place_appendix(tex)
-    assert out.index("\\appendix") < out.index("\\part{Problem sets}")
+TEX = r"""\sphinxtableofcontents
+\phantomsection\label{\detokenize{book/intro::doc}}
+Intro text.
+\part{Before you start}
+\chapter{Notation}
+\label{\detokenize{book/notation:notation}}
+\part{Part I: Derivatives}
+\chapter{Limits}
+\label{\detokenize{book/limits:limits}}
+\part{Problem sets}
+\chapter{Problem set 1}
+"""
+
+
+def test_the_tex_is_numbered_as_the_html_book():
+    out = pdf.fix_structure(TEX, ["book/notation"])
+    # The problem sets are appendices.
+    assert out.index("\\appendix") < out.index("\\part*{Problem sets}")
+    # Parts are unnumbered but in the contents; so is the notation page.
+    assert "\\part{" not in out
+    assert "\\addcontentsline{toc}{part}{Part I: Derivatives}" in out
+    assert "\\chapter*{Notation}" in out
+    assert "\\addcontentsline{toc}{chapter}{Notation}" in out
+    assert "\\chapter{Limits}" in out           # numbered: chapter 1
+    # The intro gets a heading, before its text.
+    assert out.index("\\chapter*{Introduction}") < out.index("Intro text")
     with pytest.raises(pdf.PdfBuildError, match="Problem sets"):
-        pdf.place_appendix("\\part{Exercises}")
+        pdf.fix_structure("\\part{Exercises}")
+    with pytest.raises(pdf.PdfBuildError, match="book/missing"):
+        pdf.fix_structure(TEX, ["book/missing"])
+
+
+def test_only_the_notation_page_is_an_unnumbered_chapter():
+    assert pdf.unnumbered_docs() == ["book/notation"]
 
 
 def test_the_xelatex_log_check_catches_missing_glyphs_and_references():
@@ -262,27 +291,43 @@ def test_every_font_is_embedded(book_pdf):
         not_embedded)
 
 
+def _png_size(data):
+    """(width, height) from a PNG's header."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    return (int.from_bytes(data[16:20], "big"),
+            int.from_bytes(data[20:24], "big"))
+
+
 def _html_figures():
-    """Images in the content of each page of the HTML book (toc order)."""
-    counts = {}
+    """(width, height) of each image in the article of each page of the
+    HTML book, in toc order (the theme's own icons are outside it)."""
+    sizes = []
     for path in pdf.toc_files():
         page = HTML / path.relative_to(ROOT).with_suffix(".html")
         html = page.read_text(encoding="utf-8")
-        main = html[html.index("<main"):html.index("</main>")]
-        counts[str(path.relative_to(ROOT))] = len(
-            re.findall(r"<img\b", main))
-    return counts
+        article = html[html.index("<article"):html.index("</article>")]
+        for src in re.findall(r'<img\b[^>]*?\bsrc="([^"]+)"', article):
+            if src.startswith("data:"):
+                data = base64.b64decode(src.split(",", 1)[1])
+            else:
+                data = (page.parent / src).read_bytes()
+            sizes.append(_png_size(data))
+    return sizes
 
 
 @pytest.mark.pdf
 def test_every_figure_of_the_html_book_is_printed(book_pdf):
-    html = _html_figures()
+    html = Counter(_html_figures())
     listed = _run("pdfimages", "-list", str(book_pdf)).splitlines()[2:]
-    printed = [row for row in listed if row.split()[2] == "image"]
+    # Columns: page num type width height ...; an "smask" row is the
+    # transparency of the image before it, not a figure.
+    printed = Counter((int(r.split()[3]), int(r.split()[4]))
+                      for r in listed if r.split()[2] == "image")
     print(f"\nfigures: {sum(html.values())} in the HTML book, "
-          f"{len(printed)} images in the PDF")
+          f"{sum(printed.values())} images in the PDF")
     assert sum(html.values()) > 0
-    assert len(printed) == sum(html.values()), html
+    assert printed == html, (f"missing from the PDF: {html - printed}; "
+                             f"not in the HTML book: {printed - html}")
 
 
 @pytest.mark.pdf

@@ -399,8 +399,8 @@ def typeset():
     _run([str(jupyter_book), "build", str(SRC), "--builder", "latex",
           "-W", "-n", "--keep-going"], ROOT, "jupyter-book's LaTeX build")
     tex = LATEX / "book.tex"
-    tex.write_text(place_appendix(tex.read_text(encoding="utf-8")),
-                   encoding="utf-8")
+    tex.write_text(fix_structure(tex.read_text(encoding="utf-8"),
+                                 unnumbered_docs()), encoding="utf-8")
     _run(["latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error",
           "-file-line-error", "book.tex"], LATEX, "latexmk -xelatex")
     problems = check_log((LATEX / "book.log").read_text(errors="replace"))
@@ -408,16 +408,64 @@ def typeset():
         raise PdfBuildError("xelatex reported:\n  " + "\n  ".join(problems))
 
 
-def place_appendix(tex):
-    """Put \\appendix before the problem sets' part (once)."""
-    marker = "\\part{Problem sets}"
-    if "\\appendix" in tex:
-        return tex
+def unnumbered_docs(root=ROOT):
+    """Documents of the parts _toc.yml leaves unnumbered, before the
+    problem sets (the notation page): unnumbered chapters, as in HTML."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text())
+    docs = []
+    for part in toc.get("parts", []):
+        if part.get("caption") == PROBLEM_SETS:
+            break
+        if not part.get("numbered"):
+            docs += [c["file"] for c in part.get("chapters", [])]
+    return docs
+
+
+PROBLEM_SETS = "Problem sets"
+
+
+def _star(command, level, title):
+    """An unnumbered heading that is still in the contents and headers."""
+    return (f"\\cleardoublepage\\phantomsection"
+            f"\\addcontentsline{{toc}}{{{level}}}{{{title}}}"
+            f"\\{command}*{{{title}}}\\markboth{{{title}}}{{{title}}}")
+
+
+def fix_structure(tex, unnumbered=()):
+    """Number book.tex as the HTML book is numbered.
+
+    * Parts are unnumbered (their captions say "Part I: ..." already).
+    * The documents in `unnumbered` are unnumbered chapters, so that the
+      chapters' numbers match the HTML book's.
+    * The intro, which sphinx-jupyterbook-latex prints without a heading,
+      is the unnumbered chapter "Introduction".
+    * The problem sets and the rest are appendices: \\appendix before them.
+    """
+    marker = f"\\part{{{PROBLEM_SETS}}}"
     if tex.count(marker) != 1:
-        raise PdfBuildError("book.tex: expected one '\\part{Problem sets}' "
-                            "(the caption in _toc.yml) to put the appendix "
+        raise PdfBuildError(f"book.tex: expected one '{marker}' (the "
+                            "caption in _toc.yml) to put the appendix "
                             "before")
-    return tex.replace(marker, "\\appendix\n" + marker)
+    tex = tex.replace(marker, "\\appendix\n" + marker)
+    tex = re.sub(r"^\\part\{(.*)\}$",
+                 lambda m: _star("part", "part", m.group(1)), tex,
+                 flags=re.M)
+    for doc in unnumbered:
+        pattern = re.compile(r"^\\chapter\{(.*)\}\n(?=\\label\{"
+                             r"\\detokenize\{" + re.escape(doc) + ":)",
+                             re.M)
+        tex, found = pattern.subn(
+            lambda m: _star("chapter", "chapter", m.group(1)) + "\n", tex)
+        if found != 1:
+            raise PdfBuildError(f"book.tex: no chapter heading for {doc}")
+    intro = re.compile(r"^(\\phantomsection\\label\{\\detokenize\{"
+                       r"[^}]*::doc\}\})$", re.M)
+    tex, found = intro.subn(
+        lambda m: _star("chapter", "chapter", "Introduction") + "\n"
+        + m.group(1), tex, count=1)
+    if found != 1:
+        raise PdfBuildError("book.tex: the intro's label is missing")
+    return tex
 
 
 def main():
