@@ -4,6 +4,8 @@
 # Both work on a fresh clone: they create .venv, install requirements.txt and
 # mathlib (editable), install the browser assets with `npm ci`, and, for the
 # tests, Debian's Chromium and a Colab-like Python 3.12 environment.
+# `make pdf` builds the PDF edition (_build/pdf/book.pdf) with Debian's TeX
+# Live, installed when missing; `make test` includes it.
 
 PYTHON ?= python3
 COLAB_PYTHON_VERSION ?= 3.12.1
@@ -38,14 +40,15 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-# Debian's package lists are refreshed once, for Chromium and TeX Live.
+# Debian's package lists are refreshed once, for Chromium and TeX Live, and
+# only when one of them is missing.
 APT_UPDATED := _build/.apt-updated
-$(APT_UPDATED):
-	apt-get update -qq
-	mkdir -p $(@D) && touch $@
+APT_UPDATE := test -e $(APT_UPDATED) || { apt-get update -qq && \
+    mkdir -p $(dir $(APT_UPDATED)) && touch $(APT_UPDATED); }
 
 # Debian's Chromium drives the browser tests (never `playwright install`).
-/usr/bin/chromium: | $(APT_UPDATED)
+/usr/bin/chromium:
+	$(APT_UPDATE)
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
 # The PDF edition: TeX Live from Debian (XeLaTeX, latexmk, the Latin Modern
@@ -53,7 +56,8 @@ $(APT_UPDATED):
 TEX_PACKAGES := texlive-xetex texlive-latex-recommended texlive-latex-extra \
     texlive-fonts-recommended texlive-plain-generic latexmk fonts-lmodern \
     fonts-dejavu-core poppler-utils
-/usr/bin/latexmk: | $(APT_UPDATED)
+/usr/bin/latexmk:
+	$(APT_UPDATE)
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	    --no-install-recommends $(TEX_PACKAGES)
 

@@ -128,28 +128,34 @@ def test_a_solution_before_any_exercise_is_a_clear_error():
         pdf.move_solutions(nb, "toy")
 
 
-def test_stale_or_missing_executed_notebooks_are_refused(tmp_path):
+def _notebook(code, title="# T", outputs=()):
+    return {"cells": [_md(title), _code(code, outputs)],
+            "metadata": {"kernelspec": {"name": "python3",
+                                        "display_name": "Python 3",
+                                        "language": "python"}},
+            "nbformat": 4, "nbformat_minor": 5}
+
+
+def test_outputs_come_from_the_html_builds_cache_never_stale(tmp_path):
+    from jupyter_cache import get_cache
     source = tmp_path / "book" / "ch.ipynb"
     source.parent.mkdir()
-    nb = {"cells": [_md("# T"), _code("print(1)")], "metadata": {},
-          "nbformat": 4, "nbformat_minor": 5}
-    source.write_text(json.dumps(nb))
-    executed = tmp_path / "exec"
+    source.write_text(json.dumps(_notebook("print(1)")))
+    cache_dir = tmp_path / "cache"
     with pytest.raises(pdf.PdfBuildError, match="run `make book` first"):
-        pdf.executed_notebook(source, executed, tmp_path)
-    ran = copy.deepcopy(nb)
-    ran["cells"][1]["source"] = "print(2)"
-    ran["cells"][1]["outputs"] = [{"output_type": "stream",
-                                   "name": "stdout", "text": "2\n"}]
-    (executed / "book").mkdir(parents=True)
-    (executed / "book" / "ch.ipynb").write_text(json.dumps(ran))
-    with pytest.raises(pdf.PdfBuildError, match="different code"):
-        pdf.executed_notebook(source, executed, tmp_path)
-    ran["cells"][1]["source"] = "print(1)"
-    ran["cells"][0]["source"] = "# Old title"
-    (executed / "book" / "ch.ipynb").write_text(json.dumps(ran))
-    merged = pdf.executed_notebook(source, executed, tmp_path)
-    assert merged["cells"][0]["source"] == "# T"      # prose: the source's
+        pdf.executed_notebook(source, cache_dir, tmp_path)
+    # The HTML build executed an older version of the code.
+    ran = tmp_path / "ran.ipynb"
+    stream = {"output_type": "stream", "name": "stdout", "text": "2\n"}
+    ran.write_text(json.dumps(_notebook("print(2)", "# Old", [stream])))
+    cache = get_cache(str(cache_dir))
+    cache.cache_notebook_file(str(ran), check_validity=False)
+    with pytest.raises(pdf.PdfBuildError, match="run `make book` first"):
+        pdf.executed_notebook(source, cache_dir, tmp_path)
+    # It executed this code: its outputs, and the source's prose.
+    source.write_text(json.dumps(_notebook("print(2)")))
+    merged = pdf.executed_notebook(source, cache_dir, tmp_path)
+    assert merged["cells"][0]["source"] == "# T"
     assert merged["cells"][1]["outputs"][0]["text"] == "2\n"
 
 
@@ -228,7 +234,8 @@ def pdf_text(book_pdf):
 @pytest.fixture(scope="module")
 def pages(book_pdf):
     """[(width, height, [(left, top, width, text, font family)])]."""
-    xml = _run("pdftohtml", "-xml", "-i", "-q", "-stdout", str(book_pdf))
+    xml = _run("pdftohtml", "-xml", "-i", "-q", "-zoom", "1", "-stdout",
+               str(book_pdf))
     root = ET.fromstring(xml)
     fonts = {f.get("id"): f.get("family") for f in root.iter("fontspec")}
     found = []
@@ -385,3 +392,33 @@ def test_report_page_count_and_size(book_pdf, capsys):
     # The site serves the same file.
     site = pdf.SITE_PDF
     assert site.exists() and site.read_bytes() == book_pdf.read_bytes()
+
+
+@pytest.mark.pdf
+def test_the_html_book_links_to_the_pdf_and_serves_it(book_pdf):
+    """A reader on the intro page follows its link and gets the PDF."""
+    import functools
+    import http.server
+    import threading
+    import urllib.parse
+    import urllib.request
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler,
+                                directory=str(HTML))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        page = urllib.parse.urljoin(base, "book/intro.html")
+        html = urllib.request.urlopen(page).read().decode()
+        links = re.findall(r'<a href="([^"]*\.pdf)"', html)
+        assert links, "the intro page has no link to the PDF"
+        with urllib.request.urlopen(urllib.parse.urljoin(page, links[0])) \
+                as response:
+            assert response.headers["Content-Type"] == "application/pdf"
+            assert response.read() == book_pdf.read_bytes()
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -6,9 +6,10 @@ The PDF is made from the notebooks the HTML build executed, never by
 executing them again:
 
 1. Stage. The book's sources are copied into _build/pdf/src. Each notebook
-   is replaced by its executed copy in _build/jupyter_execute (written by
-   `make book`); its code must equal the source's, or the build stops and
-   asks for `make book`. Execution is off in the LaTeX build.
+   gets the outputs of the HTML build's execution, from its jupyter-cache
+   (_build/.jupyter_cache, filled by `make book`); a notebook whose code
+   changed since has none, and the build stops and asks for `make book`.
+   Execution is off in the LaTeX build.
 2. Print. Three changes a printed page needs (the chapters' own files are
    never edited):
    * a widget's output (the HTML scrubber, MATHLIB_WIDGETS=static) becomes
@@ -43,7 +44,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "_build"
-EXECUTED = BUILD / "jupyter_execute"
+CACHE = BUILD / ".jupyter_cache"
 PDF_DIR = BUILD / "pdf"
 SRC = PDF_DIR / "src"
 LATEX = SRC / "_build" / "latex"
@@ -53,7 +54,7 @@ LATEX_FILES = ROOT / "tools" / "latex"
 
 # Page geometry, read by tests/test_pdf.py (text must stay inside it).
 PAPER = "a4paper"
-MARGIN_CM = {"left": 2.5, "right": 2.5, "top": 2.5, "bottom": 2.5}
+MARGIN_CM = {"left": 2.2, "right": 2.2, "top": 2.5, "bottom": 2.5}
 
 # Sphinx settings of the PDF build only; the LaTeX section of _config.yml
 # holds the ones Jupyter Book reads itself (engine, file name, title).
@@ -102,33 +103,40 @@ def _source(cell):
     return "".join(src) if isinstance(src, list) else src
 
 
-def executed_notebook(path, executed_dir=EXECUTED, root=ROOT):
-    """The HTML build's executed copy of notebook `path` (a dict).
+def executed_notebook(path, cache_dir=CACHE, root=ROOT):
+    """Notebook `path` (a dict) with the outputs the HTML build made.
 
-    Its code cells must equal those of the source notebook; otherwise the
-    executed copy is stale and the PDF would print old outputs.
+    They come from the HTML build's jupyter-cache, which holds each
+    notebook as executed and matches it by its code: a notebook whose code
+    changed since has no match, and the build stops (the copies myst-nb
+    writes to _build/jupyter_execute are not used: with nb_merge_streams
+    they repeat some printed lines).
     """
     rel = Path(path).resolve().relative_to(root)
-    done = executed_dir / rel
-    if not done.exists():
+    if not Path(cache_dir).is_dir():
         raise PdfBuildError(
-            f"{rel}: no executed copy in {done.relative_to(root)}; "
+            f"no executed notebooks ({Path(cache_dir).name} is missing): "
             "run `make book` first (the PDF reuses the HTML build's "
             "executed notebooks and never executes them itself).")
-    source = json.loads(Path(path).read_text(encoding="utf-8"))
-    executed = json.loads(done.read_text(encoding="utf-8"))
-    code = [_source(c) for c in source["cells"] if c["cell_type"] == "code"]
-    ran = [_source(c) for c in executed["cells"] if c["cell_type"] == "code"]
-    if code != ran:
+    from jupyter_cache import get_cache
+    cache = get_cache(str(cache_dir))
+    try:
+        record = cache.match_cache_file(str(path))
+    except KeyError:
         raise PdfBuildError(
-            f"{rel}: its executed copy in {done.relative_to(root)} was run "
-            "from different code; run `make book` first.")
+            f"{rel}: the HTML build has not executed this notebook as it "
+            "is now (its code changed, or it is new); run `make book` "
+            "first.") from None
+    executed = cache.get_cache_bundle(record.pk).nb
     # Markdown comes from the source (errata need no re-execution).
-    merged = copy.deepcopy(source)
-    outputs = iter([c for c in executed["cells"] if c["cell_type"] == "code"])
-    for cell in merged["cells"]:
-        if cell["cell_type"] == "code":
-            cell["outputs"] = next(outputs).get("outputs", [])
+    merged = json.loads(Path(path).read_text(encoding="utf-8"))
+    code = [c for c in merged["cells"] if c["cell_type"] == "code"]
+    ran = [c for c in executed.cells if c.cell_type == "code"]
+    if [_source(c) for c in code] != [c.source for c in ran]:
+        raise PdfBuildError(f"{rel}: its cached execution was run from "
+                            "different code; run `make book` first.")
+    for cell, done in zip(code, ran):
+        cell["outputs"] = json.loads(json.dumps(done.get("outputs", [])))
     return merged
 
 
@@ -150,6 +158,14 @@ def widget_frame(html):
     unescape = __import__("html").unescape
     return (data, unescape(title.group(1)) if title else "",
             unescape(label.group(1)) if label else "")
+
+
+def _markdown(source, salt=""):
+    """A new markdown cell (nbformat 4.5 cells carry a unique id)."""
+    import hashlib
+    digest = hashlib.sha1((salt + source).encode()).hexdigest()[:12]
+    return {"cell_type": "markdown", "id": f"pdf-{digest}", "metadata": {},
+            "source": source}
 
 
 def _text(output):
@@ -195,11 +211,9 @@ def print_widgets(nb):
             count += 1
         if params:
             param = params[0]
-            cells.append({
-                "cell_type": "markdown", "metadata": {},
-                "source": INTERACTIVE_NOTE.format(
-                    param=f"*{_as_math(param)}*" if param
-                    else "its main parameter")})
+            cells.append(_markdown(INTERACTIVE_NOTE.format(
+                param=f"*{_as_math(param)}*" if param
+                else "its main parameter"), salt=str(len(cells))))
     nb["cells"] = cells
     return count
 
@@ -257,10 +271,9 @@ def move_solutions(nb, doc):
                     "the chapter.*\n")
                 if exercise not in solutions:
                     order.append(exercise)
-                solutions.setdefault(exercise, []).insert(0, {
-                    "cell_type": "markdown", "metadata": {},
-                    "source": f"({label})=\n### Solution to exercise "
-                              f"{exercise}\n\n{body}\n"})
+                solutions.setdefault(exercise, []).insert(0, _markdown(
+                    f"({label})=\n### Solution to exercise {exercise}\n\n"
+                    f"{body}\n"))
             last = match.end()
         tail = text[last:]
         numbers = EXERCISE.findall(tail)
@@ -271,17 +284,15 @@ def move_solutions(nb, doc):
     if not solutions:
         nb["cells"] = kept
         return 0
-    kept.append({"cell_type": "markdown", "metadata": {}, "source":
-                 "## Solutions to the exercises\n\n"
-                 "The solutions the HTML book folds away under each "
-                 "exercise, printed here so that they are not read by "
-                 "accident."})
+    kept.append(_markdown("## Solutions to the exercises\n\n"
+                          "The solutions the HTML book folds away under "
+                          "each exercise, printed here so that they are not "
+                          "read by accident."))
     for n in sorted(order):
         cells = solutions[n]
         if cells[0]["cell_type"] != "markdown":
-            cells.insert(0, {"cell_type": "markdown", "metadata": {},
-                             "source": f"(mcdl-solution-{doc}-{n})=\n"
-                                       f"### Solution to exercise {n}\n"})
+            cells.insert(0, _markdown(f"(mcdl-solution-{doc}-{n})=\n"
+                                      f"### Solution to exercise {n}\n"))
         kept.extend(cells)
     nb["cells"] = kept
     return sum(1 for n in order)
