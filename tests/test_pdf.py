@@ -422,3 +422,13 @@ def test_the_html_book_links_to_the_pdf_and_serves_it(book_pdf):
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.pdf
+def test_the_bibliography_is_printed_whole(pdf_text):
+    html = (HTML / "book" / "intro.html").read_text(encoding="utf-8")
+    entries = len(re.findall(r'<div class="citation"', html))
+    assert entries > 0
+    at = pdf_text.lower().rindex("bibliography")
+    printed = re.findall(r"^\[(\d+)\] ", pdf_text[at:], re.M)
+    assert [int(n) for n in printed] == list(range(1, entries + 1))
