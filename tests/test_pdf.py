@@ -432,3 +432,30 @@ def test_the_bibliography_is_printed_whole(pdf_text):
     at = pdf_text.lower().rindex("bibliography")
     printed = re.findall(r"^\[(\d+)\] ", pdf_text[at:], re.M)
     assert [int(n) for n in printed] == list(range(1, entries + 1))
+
+
+@pytest.mark.pdf
+def test_chapter_numbers_match_the_html_book(pdf_text):
+    """Each chapter the HTML book numbers ("4. Jacobians") has the same
+    number in the PDF's contents; the others have none."""
+    contents = pdf_text[:pdf_text.index("Introduction") + 20_000]
+    numbered = 0
+    for path in pdf.toc_files():
+        page = HTML / path.relative_to(ROOT).with_suffix(".html")
+        html = page.read_text(encoding="utf-8")
+        heading = re.search(r"<h1>(.*?)</h1>",
+                            html[html.index("<article"):], re.S)
+        number = re.search(r'section-number">(\d+)\. </span>',
+                           heading.group(1))
+        title = re.sub(r"<a class=\"headerlink\".*?</a>", "",
+                       heading.group(1))
+        title = _norm(re.sub(r"<[^>]+>", "", title))
+        title = re.sub(r"^\d+\. ", "", title).strip()
+        if number:
+            numbered += 1
+            assert re.search(rf"^{number.group(1)} {re.escape(title)}",
+                             contents, re.M), title
+        else:
+            assert not re.search(rf"^\d+ {re.escape(title)}", contents,
+                                 re.M), title
+    assert numbered >= 8
