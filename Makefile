@@ -4,6 +4,8 @@
 # Both work on a fresh clone: they create .venv, install requirements.txt and
 # mathlib (editable), install the browser assets with `npm ci`, and, for the
 # tests, Debian's Chromium and a Colab-like Python 3.12 environment.
+# `make pdf` builds the PDF edition (_build/pdf/book.pdf) with Debian's TeX
+# Live, installed when missing; `make test` includes it.
 
 PYTHON ?= python3
 COLAB_PYTHON_VERSION ?= 3.12.1
@@ -17,7 +19,7 @@ COLAB_PY := $(COLAB_VENV)/bin/python
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: book test setup unit notebooks site-tests colab install-path \
+.PHONY: book pdf test setup unit notebooks site-tests pdf-tests colab install-path \
         bench bench-build bench-numeric bench-widgets bench-grading sync-setup strip \
         serve clean mutation
 
@@ -47,11 +49,31 @@ TORCH ?= torch==2.13.0
 $(VENV)/.torch: $(VENV)/.installed
 	$(if $(TORCH),$(PY) -m pip install -q $(TORCH),@echo "TORCH is empty: the PyTorch comparisons will be skipped")
 	touch $@
+# Debian's package lists are refreshed once, for Chromium and TeX Live, and
+# only when one of them is missing.
+APT_UPDATED := _build/.apt-updated
+APT_UPDATE := test -e $(APT_UPDATED) || { apt-get update -qq && \
+    mkdir -p $(dir $(APT_UPDATED)) && touch $(APT_UPDATED); }
 
 # Debian's Chromium drives the browser tests (never `playwright install`).
 /usr/bin/chromium:
-	apt-get update -qq
+	$(APT_UPDATE)
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+# The PDF edition: TeX Live from Debian (XeLaTeX, latexmk, the Latin Modern
+# and DejaVu fonts) and poppler-utils, which the PDF tests read it with.
+TEX_PACKAGES := texlive-xetex texlive-latex-recommended texlive-latex-extra \
+    texlive-fonts-recommended texlive-plain-generic latexmk fonts-lmodern \
+    fonts-dejavu-core poppler-utils
+/usr/bin/latexmk:
+	$(APT_UPDATE)
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends $(TEX_PACKAGES)
+
+# _build/pdf/book.pdf, from the notebooks `make book` executed (no second
+# execution), also copied into the site as _build/html/book.pdf.
+pdf: book /usr/bin/latexmk
+	$(PY) tools/pdf.py
 
 # A Colab-like environment: Python 3.12 and ipywidgets 7.7.1.
 $(COLAB_VENV)/.installed: requirements-colab.txt pyproject.toml
@@ -66,23 +88,30 @@ $(COLAB_VENV)/.installed: requirements-colab.txt pyproject.toml
 
 # `make test` = unit tests and doctests, notebooks (nbval), the book build
 # with -W, browser tests of the built site, notebook hygiene, the Colab
-# install path, and the notebooks and widgets in the Colab-like environment.
-test: book /usr/bin/chromium $(COLAB_VENV)/.installed $(VENV)/.torch
-	$(PY) -m pytest -n 2 -q --doctest-modules mathlib tests -m "not browser"
+# install path, the notebooks and widgets in the Colab-like environment, and
+# the PDF edition.
+test: book pdf /usr/bin/chromium $(COLAB_VENV)/.installed $(VENV)/.torch
+	$(PY) -m pytest -n 2 -q --doctest-modules mathlib tests \
+	    -m "not browser and not pdf"
 	$(PY) -m pytest -q --nbval-lax book exercises
 	$(PY) -m pytest -q -m browser tests/test_site.py
+	$(PY) -m pytest -q -m pdf tests/test_pdf.py
 	$(COLAB_PY) -m pytest -q --nbval-lax book exercises \
 	    tests/test_widgets.py tests/test_widget_frames.py
 	@echo "make test: all suites passed"
 
 unit: setup $(VENV)/.torch
-	$(PY) -m pytest -n 2 -q --doctest-modules mathlib tests -m "not browser"
+	$(PY) -m pytest -n 2 -q --doctest-modules mathlib tests \
+	    -m "not browser and not pdf"
 
 notebooks: setup
 	$(PY) -m pytest -q --nbval-lax book exercises
 
 site-tests: /usr/bin/chromium
 	$(PY) -m pytest -q -m browser tests/test_site.py
+
+pdf-tests: pdf
+	$(PY) -m pytest -q -m pdf tests/test_pdf.py
 
 bench: bench-build bench-numeric bench-widgets bench-grading
 
