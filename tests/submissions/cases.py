@@ -271,7 +271,7 @@ CH02 = [
         "ch02.q1": ("incorrect", "pointwise", "Component [1] is wrong"),
         "ch02.q2": ("incorrect", "symbolic", "in entry (2, 0)"),
         "ch02.q3": ("incorrect", "kind", "as a string"),
-        "ch02.q4": ("incorrect", "pointwise", "component [0] is"),
+        "ch02.q4": ("incorrect", "mistake", None),
         "ch02.q5": ("incorrect", "mistake", "exact value"),
         "ch02.q6": ("incorrect", "transpose", "layout mix-up"),
         "ch02.q7": ("incorrect", "nonfinite", "returned nan")}),
