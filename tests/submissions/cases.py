@@ -50,7 +50,7 @@ WRONG_B = {
     "ch02.q2": "grad_sym = sp.Matrix([y**2 + z * sp.exp(x), 2 * x * y, "
                "z * sp.exp(x)])",
     "ch02.q3": "layout = 2",
-    "ch02.q4": "def grad_f(x):\n    if x @ x > 4:\n        return 2 * x\n"
+    "ch02.q4": "def grad_f(x):\n    if x @ x > 8:\n        return 2 * x\n"
                "    return 2 * x / (1 + x @ x)",
     "ch02.q5": "estimate = 1.02**2 * 1.97",
     "ch02.q6": "def grad_X(X):\n    return 2 * np.outer(b, X @ b)",
@@ -271,7 +271,7 @@ CH02 = [
         "ch02.q1": ("incorrect", "pointwise", "Component [1] is wrong"),
         "ch02.q2": ("incorrect", "symbolic", "in entry (2, 0)"),
         "ch02.q3": ("incorrect", "kind", "as a string"),
-        "ch02.q4": ("incorrect", "mistake", None),
+        "ch02.q4": ("incorrect", "pointwise", "component [0] is"),
         "ch02.q5": ("incorrect", "mistake", "exact value"),
         "ch02.q6": ("incorrect", "transpose", "layout mix-up"),
         "ch02.q7": ("incorrect", "nonfinite", "returned nan")}),
