@@ -235,7 +235,8 @@ def _finish(job, questions, killed):
     except WireError as exc:
         job.report = _fault_report(job, questions, "crashed", "the "
                                    "grading process of this submission "
-                                   "returned unreadable results")
+                                   "failed or returned unreadable results "
+                                   f"({_plain(job, exc)})")
     job.report["seconds"] = round(seconds, 2)
     _rmtree(job.jobdir)
 
