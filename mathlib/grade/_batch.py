@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -234,7 +235,8 @@ def _finish(job, questions, killed):
     except WireError as exc:
         job.report = _fault_report(job, questions, "crashed", "the "
                                    "grading process of this submission "
-                                   "returned unreadable results")
+                                   "failed or returned unreadable results "
+                                   f"({_plain(job, exc)})")
     job.report["seconds"] = round(seconds, 2)
     _rmtree(job.jobdir)
 
@@ -554,10 +556,14 @@ def grade_all(questions, paths, *, timeout=120.0, cell_timeout=None,
     if cell_timeout is None:
         cell_timeout = max(2.0, timeout / 4)
     batch_seed = secrets.randbits(63) if seed is None else int(seed)
-    names = list(names) if names is not None else [None] * len(paths)
+    names = list(names) if names is not None else \
+        [Path(p).name for p in paths]
+    # each submission's points depend on the seed and its own name, not
+    # on what else is in the batch
     all_jobs = [Job(p, i, int(np.random.SeedSequence(
-        [batch_seed, i]).generate_state(1)[0]), names[i]) for i, p in
-        enumerate(paths)]
+        [batch_seed, zlib.crc32(names[i].encode()), i if names.count(
+            names[i]) > 1 else 0]).generate_state(1)[0]), names[i])
+        for i, p in enumerate(paths)]
     read_submissions(all_jobs)
     for job in all_jobs:
         if job.fault is None:

@@ -50,7 +50,7 @@ WRONG_B = {
     "ch02.q2": "grad_sym = sp.Matrix([y**2 + z * sp.exp(x), 2 * x * y, "
                "z * sp.exp(x)])",
     "ch02.q3": "layout = 2",
-    "ch02.q4": "def grad_f(x):\n    if x @ x > 4:\n        return 2 * x\n"
+    "ch02.q4": "def grad_f(x):\n    if x @ x > 8:\n        return 2 * x\n"
                "    return 2 * x / (1 + x @ x)",
     "ch02.q5": "estimate = 1.02**2 * 1.97",
     "ch02.q6": "def grad_X(X):\n    return 2 * np.outer(b, X @ b)",
