@@ -66,8 +66,12 @@ def adjoint_gap(f, backward, x, rng=None):
 
     ``J v`` is computed by :func:`mathlib.numeric.directional_derivative`
     at ``x`` along a random ``v``; ``J^T dy`` is ``backward(dy)`` for a
-    random ``dy`` of the shape of ``f(x)``. A correct backward function
-    gives a gap near 1e-12; a wrong one, a gap near 1.
+    random ``dy`` of the shape of ``f(x)``. The gap is
+    ``|<dy, J v> - <J^T dy, v>|`` divided by the larger of the two absolute
+    values. A correct backward function gives a gap at the level of
+    rounding, about 1e-16 (``numeric`` uses the complex step, which has no
+    cancellation; up to about 1e-12 for an ``f`` that is not complex-safe);
+    a wrong one, a gap near 1.
 
     Parameters
     ----------
