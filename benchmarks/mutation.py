@@ -17,6 +17,13 @@ modules; a module that reaches its share is stopped and its untested
 mutants are reported as "not run", never as killed. The defaults (300
 mutants per module, 70 minutes, one worker) fit two shared cores.
 
+Blind spots of the tool, reported as survivors: code that runs only while
+a module is imported (identities' rule table: its LaTeX helpers, its
+shape lambdas) is mutated after the table was built, so no test can see
+the mutant; and code that runs only in a subprocess (the grader's kernel
+runner) is not linked to any test. tests/test_mutants_*.py plant such
+bugs by hand instead.
+
 Score = killed / (mutants tested - listed equivalents). Equivalent mutants,
 which cannot change what any caller sees, are listed with the reason in
 benchmarks/mutation_equivalent.tsv (mutant name, tab, reason).
