@@ -168,3 +168,20 @@ def test_the_default_cell_limit_is_a_quarter_of_the_whole_limit(tmp_path):
     seconds = [float(w) for w in report["reason"].split() if
                w.replace(".", "").isdigit()]
     assert any(14 <= s <= 17 for s in seconds), report["reason"]
+
+
+
+def test_progress_goes_to_the_stderr_of_the_moment(monkeypatch, tmp_path):
+    """grade(quiet=False) writes its progress line to sys.stderr as it is
+    when grade runs (a caller's redirect_stderr catches it), not to the
+    stderr of the moment mathlib.grade was imported. (Found by the
+    mutation run, whose captured stderr had been closed by then.)"""
+    import contextlib
+    import io
+    monkeypatch.setattr(_batch, "RUNNER_SOURCE", SCRIPTED_RUNNER)
+    monkeypatch.setenv("MATHLIB_TEST_PLAN", json.dumps({"answers": {}}))
+    buf = io.StringIO()
+    with contextlib.redirect_stderr(buf):
+        grade("ch01", [SAMPLES / "ch01" / "blank.ipynb"], tmp_path / "out",
+              timeout=30, seed=1, quiet=False)
+    assert "[1/1] blank.ipynb: 0/10 (ok)" in buf.getvalue()

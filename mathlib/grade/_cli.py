@@ -24,7 +24,8 @@ def _check_runtime():
 class Progress:
     """A progress line on stderr (a bar on a terminal)."""
 
-    def __init__(self, total, stream=sys.stderr, quiet=False):
+    def __init__(self, total, stream=None, quiet=False):
+        stream = sys.stderr if stream is None else stream   # as of now
         self.total, self.done, self.stream = total, 0, stream
         self.quiet, self.start = quiet, time.monotonic()
         self.tty = hasattr(stream, "isatty") and stream.isatty()
