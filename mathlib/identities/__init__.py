@@ -1,6 +1,6 @@
 r"""The book's derivative rules: a registry in which every rule is checkable.
 
-Introduced in chapter 4, *Jacobians*, and extended in chapters 1 to 8;
+Introduced in chapter 4, *Jacobians*, and extended in chapters 1 to 9;
 the book's reference sheet is generated from this registry.
 
 Every registered rule is written once, as expressions of the small

@@ -32,7 +32,8 @@ ONE = Ones(x)
 # ---------------------------------------------------------------------------
 
 register(formula_rule(
-    "linear-vjp-W", "Linear layer XW^T over a batch, by W", 9,
+    "linear-vjp-W", "Linear layer XW^T over a batch, by W (G: the gradient "
+    "from above)", 9,
     inner(G, X * T(W)), W, T(X) * G, T(G) * X, arrange="matrix",
     shape_num=r"n \times m", shape_den=r"m \times n",
     shapes=lambda d: {"X": (d["N"], d["n"]), "W": (d["m"], d["n"]),
@@ -55,18 +56,19 @@ def _att_shapes(d):
 
 
 _ATT_F = inner(G, P * V)
+_ATT_TITLE = "Causal attention, by {} (G: the gradient from above)"
 register(formula_rule(
-    "attention-vjp-Q", "Causal attention, by Q", 9, _ATT_F, Q,
+    "attention-vjp-Q", _ATT_TITLE.format("Q"), 9, _ATT_F, Q,
     Frac(T(K) * T(Sbar), sqrt(_m)), Frac(Sbar * K, sqrt(_m)), where=_ATT,
     arrange="matrix", shape_num=r"m \times n", shape_den=r"n \times m",
     shapes=_att_shapes))
 register(formula_rule(
-    "attention-vjp-K", "Causal attention, by K", 9, _ATT_F, K,
+    "attention-vjp-K", _ATT_TITLE.format("K"), 9, _ATT_F, K,
     Frac(T(Q) * Sbar, sqrt(_m)), Frac(T(Sbar) * Q, sqrt(_m)), where=_ATT,
     arrange="matrix", shape_num=r"m \times n", shape_den=r"n \times m",
     shapes=_att_shapes))
 register(formula_rule(
-    "attention-vjp-V", "Causal attention, by V", 9, _ATT_F, V,
+    "attention-vjp-V", _ATT_TITLE.format("V"), 9, _ATT_F, V,
     T(G) * P, T(P) * G, where=_ATT[:1], arrange="matrix",
     shape_num=r"k \times n", shape_den=r"n \times k", shapes=_att_shapes))
 
@@ -114,7 +116,8 @@ _BN_NUM = inv(diag(bsigma)) * (
     T(Gt) - Frac(1, _N) * T(Gt) * _ONE_N * T(_ONE_N)
     - Frac(1, _N) * diag(T(Had(Gt, Xhat)) * _ONE_N) * T(Xhat))
 register(formula_rule(
-    "batch-norm-vjp", "Batch norm, training mode, by X", 9,
+    "batch-norm-vjp", "Batch norm, training mode, by X (G: the gradient "
+    "from above)", 9,
     inner(G, Xhat * diag(gamma)), X, _BN_NUM, _BN_GRAD, where=_BN,
     arrange="matrix", shape_num=r"n \times N", shape_den=r"N \times n",
     shapes=lambda d: {"X": (d["N"], d["n"]), "gamma": (d["n"],),
@@ -133,11 +136,12 @@ def _conv_shapes(d):
 
 _CONV_F = T(g) * correlate(x, w)
 register(formula_rule(
-    "conv1d-vjp-x", "1-D convolution x * w, by the input (C_w: the "
-    "matrix whose rows are the kernel w, shifted; C_w^T g is the "
-    "transposed convolution)", 9, _CONV_F, x, T(g) * conv_matrix(w, x),
-    T(conv_matrix(w, x)) * g, shape_num=r"1 \times (n + k)",
-    shape_den=r"(n + k) \times 1", shapes=_conv_shapes))
+    "conv1d-vjp-x", "1-D convolution x * w, by the input (g: the gradient "
+    "from above; C_w: the matrix whose rows are the kernel w, shifted; "
+    "C_w^T g is the transposed convolution)", 9, _CONV_F, x,
+    T(g) * conv_matrix(w, x), T(conv_matrix(w, x)) * g,
+    shape_num=r"1 \times (n + k)", shape_den=r"(n + k) \times 1",
+    shapes=_conv_shapes))
 register(formula_rule(
     "conv1d-vjp-w", "1-D convolution x * w, by the kernel (the "
     "correlation of the input with g)", 9, _CONV_F, w, T(correlate(x, g)),
@@ -154,7 +158,8 @@ def _emb_sample(rng, d):
 
 
 register(formula_rule(
-    "embedding-vjp", "Embedding lookup E[i], by the table (a scatter-add)",
+    "embedding-vjp", "Embedding lookup E[i], by the table (G: the gradient "
+    "from above; a scatter-add)",
     9, inner(G, Lookup(E, ids)), E, T(G) * OneHot(ids, E),
     T(OneHot(ids, E)) * G, arrange="matrix", shape_num=r"k \times m",
     shape_den=r"m \times k",
