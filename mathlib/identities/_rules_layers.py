@@ -137,14 +137,13 @@ def _conv_shapes(d):
 _CONV_F = T(g) * correlate(x, w)
 register(formula_rule(
     "conv1d-vjp-x", "1-D convolution x * w, by the input (g: the gradient "
-    "from above; C_w: the matrix whose rows are the kernel w, shifted; "
-    "C_w^T g is the transposed convolution)", 9, _CONV_F, x,
+    "from above; rows of C_w: w, shifted)", 9, _CONV_F, x,
     T(g) * conv_matrix(w, x), T(conv_matrix(w, x)) * g,
     shape_num=r"1 \times (n + k)", shape_den=r"(n + k) \times 1",
     shapes=_conv_shapes))
 register(formula_rule(
-    "conv1d-vjp-w", "1-D convolution x * w, by the kernel (the "
-    "correlation of the input with g)", 9, _CONV_F, w, T(correlate(x, g)),
+    "conv1d-vjp-w", "1-D convolution x * w, by the kernel (g: the "
+    "gradient from above)", 9, _CONV_F, w, T(correlate(x, g)),
     correlate(x, g), shape_num=r"1 \times k", shape_den=r"k \times 1",
     shapes=_conv_shapes))
 
@@ -159,14 +158,15 @@ def _emb_sample(rng, d):
 
 register(formula_rule(
     "embedding-vjp", "Embedding lookup E[i], by the table (G: the gradient "
-    "from above; a scatter-add)",
+    "from above)",
     9, inner(G, Lookup(E, ids)), E, T(G) * OneHot(ids, E),
     T(OneHot(ids, E)) * G, arrange="matrix", shape_num=r"k \times m",
     shape_den=r"m \times k",
     shapes=lambda d: {"E": (d["m"], d["k"]), "ids": (d["n"],),
                       "G": (d["n"], d["k"])},
     sample=_emb_sample,
-    domain="ids are integers in 0..m-1 (samples repeat one, so rows add)"))
+    domain="ids are integers in 0..m-1 (samples repeat one, so that "
+           "rows of G add up: a scatter-add)"))
 register(formula_rule(
     "residual", "Residual connection x + tanh(Ax)", 9, x + tanh(A * x), x,
     Eye(x) + diag(Num(1) - tanh2(A * x)) * A,
