@@ -6,14 +6,15 @@ statements at random sizes and points (fixed seeds): every backward
 function of mathlib.layers by the adjoint test against mathlib.numeric,
 the vec/Kronecker form, convolution as a matrix, the layer-norm
 projection, the coupling of batch norm, scatter-add, the conventions at
-ties, the transformer block end to end, and chapter 9's rules. When
+ties, the transformer block end to end, and chapter 9's rules in the
+registry (the functions they state are the layers of mathlib.layers). When
 PyTorch is installed, the block's gradients are also compared with
 PyTorch's autograd, an independent reference.
 """
 import numpy as np
 import pytest
 
-from mathlib import layer_rules, layers, numeric
+from mathlib import identities, layers, numeric
 from mathlib.check import check_gradient
 from mathlib.layers import adjoint_gap
 
@@ -277,31 +278,94 @@ def test_block_rejects_heads_that_do_not_divide_d():
 # ------------------------------------------------------------ the rules
 
 
-def test_chapter_9_rules_verify_and_a_wrong_one_fails():
-    results = layer_rules.verify_all(trials=2)
-    assert all(r.passed for r in results.values()), results
-    assert len(results) == len(layer_rules.FIELDS) >= 10
-    wrong = dict(layer_rules.FIELDS[1])             # attention by Q
-    wrong["derivative"] = lambda Q, K, V, G: layers.attention_backward(
-        G, Q, K, V, causal=False)[0]
-    rule = layer_rules.identities.Rule(**{**wrong, "chapter": 8})
-    assert not layer_rules.identities.verify(rule).passed
-    with pytest.raises(KeyError, match="no chapter 9 rule"):
-        layer_rules.verify("attention")
+CH9 = ["linear-vjp-W", "attention-vjp-Q", "attention-vjp-K",
+       "attention-vjp-V", "layer-norm", "rms-norm", "batch-norm-vjp",
+       "conv1d-vjp-x", "conv1d-vjp-w", "embedding-vjp", "residual"]
 
 
-def test_chapter_9_rules_register_once_the_registry_takes_chapter_9(
-        monkeypatch):
-    """What the merge with the registry must allow: Rule accepts chapter
-    9 (simulated by skipping its field checks), then register() adds
-    every rule, by_chapter(9) lists them and verify passes on each."""
-    ids = layer_rules.identities
-    monkeypatch.setattr(ids, "RULES", {k: r for k, r in ids.RULES.items()
-                                       if r.chapter != 9})
-    monkeypatch.setattr(ids.Rule, "__post_init__", lambda self: None)
-    names = layer_rules.register()
-    assert [r.name for r in ids.by_chapter(9)] == names
-    assert all(ids.verify(name, trials=1).passed for name in names)
+def test_chapter_9_rules_are_registered_and_verify():
+    assert [r.name for r in identities.by_chapter(9)] == CH9
+    for name in CH9:
+        result = identities.verify(name, trials=3, seed=1)
+        assert result.passed, result
+        assert identities.get(name).formulas is not None
+
+
+def test_a_wrong_chapter_9_formula_fails_verification():
+    # the printed gradient of attention with the mask forgotten in P
+    from mathlib.identities import _rules_layers as L
+    from mathlib.identities._expr import Frac, Had, T, softmax_rows, sqrt
+    P = softmax_rows(Frac(L.Q * T(L.K), sqrt(L._m)))     # not causal
+    Sbar = Had(P, L._GV - Had(P, L._GV) * L._ONE_n * T(L._ONE_n))
+    wrong = identities.formula_rule(
+        "attention-no-mask", "wrong", 9, L._ATT_F, L.Q,
+        Frac(T(L.K) * T(Sbar), sqrt(L._m)), Frac(Sbar * L.K, sqrt(L._m)),
+        where=L._ATT, arrange="matrix", shape_num=r"m \times n",
+        shape_den=r"n \times m", shapes=L._att_shapes)
+    result = identities.verify(wrong)
+    assert not result.passed and "numerator layout" in result.message
+    # and a wrong printed shape (n for the n + k entries of x) too
+    short = identities.formula_rule(
+        "conv-shape", "wrong shape", 9, L._CONV_F, L.x,
+        L.T(L.g) * L.conv_matrix(L.w, L.x), shape_num=r"1 \times n",
+        shapes=L._conv_shapes)
+    assert "printed shape" in identities.verify(short).message
+
+
+def _layer_point(name, rng):
+    """Arguments of a chapter 9 rule, and what mathlib.layers computes
+    from them: (f, its gradient or Jacobian by the rule's variable)."""
+    rule = identities.get(name)
+    a = rule.sample_args(rng, identities.random_dims(rng))
+    if name == "linear-vjp-W":
+        f = np.sum(a["G"] * layers.linear(a["X"], a["W"],
+                                          np.zeros(len(a["W"]))))
+        return a, f, layers.linear_backward(a["G"], a["X"], a["W"])[1]
+    if name.startswith("attention"):
+        Q, K, V, G = a["Q"], a["K"], a["V"], a["G"]
+        f = np.sum(G * layers.attention(Q, K, V, causal=True))
+        grads = layers.attention_backward(G, Q, K, V, causal=True)
+        return a, f, grads["QKV".index(name[-1])]
+    if name == "layer-norm":
+        x, gamma = a["x"], a["gamma"]
+        J = np.array([layers.layer_norm_backward(e, x, gamma)[0]
+                      for e in np.eye(len(x))])          # rows: e_i^T J
+        return a, layers.layer_norm(x, gamma, 0.0), J
+    if name == "rms-norm":
+        x, gamma = a["x"], a["gamma"]
+        J = np.array([layers.rms_norm_backward(e, x, gamma)[0]
+                      for e in np.eye(len(x))])
+        return a, layers.rms_norm(x, gamma), J
+    if name == "batch-norm-vjp":
+        X, gamma, G = a["X"], a["gamma"], a["G"]
+        f = np.sum(G * layers.batch_norm(X, gamma, 0.0))
+        return a, f, layers.batch_norm_backward(G, X, gamma)[0]
+    if name.startswith("conv1d"):
+        x, w, g = a["x"], a["w"], a["g"]
+        grads = layers.conv1d_backward(g, x, w)
+        return a, g @ layers.conv1d(x, w), grads[name.endswith("w")]
+    if name == "embedding-vjp":
+        E, ids, G = a["E"], a["ids"], a["G"]
+        return a, np.sum(G * layers.embedding(ids, E)), \
+            layers.embedding_backward(G, ids, len(E))
+    x, A = a["x"], a["A"]              # residual: no layer function
+    F = lambda v: v + np.tanh(A @ v)   # noqa: E731
+    return a, F(x), numeric.jacobian(F, x)
+
+
+@pytest.mark.parametrize("name", CH9)
+def test_chapter_9_rules_state_the_chapters_layers(name):
+    # the registered function is the layer of mathlib.layers, and the
+    # printed derivative is its backward function (for the norms: the
+    # Jacobian whose rows the backward function gives)
+    rng = np.random.default_rng(9)
+    rule = identities.get(name)
+    for _ in range(3):
+        args, f, backward = _layer_point(name, rng)
+        assert np.allclose(rule.function(**args), f, rtol=1e-12,
+                           atol=1e-12)
+        assert np.allclose(rule.derivative(**args), backward, rtol=1e-10,
+                           atol=1e-12)
 
 
 # ------------------------------------- an independent reference: PyTorch

@@ -62,7 +62,7 @@ def test_every_rule_has_one_row_with_both_layouts(page):
     out = page["reference_table"](identities.RULES, files={})
     rows = _rows(out)
     assert sorted(rows) == sorted(identities.RULES)
-    order = [r.name for c in list(range(1, 9)) + [0]
+    order = [r.name for c in list(range(1, 10)) + [0]
              for r in identities.by_chapter(c)]
     assert list(rows) == order
     for name, rule in identities.RULES.items():
@@ -94,7 +94,7 @@ def test_rules_are_grouped_by_chapter_with_titles(page):
     headings = re.findall(r"\*\*Chapter (\d+): \*(.+?)\*\*\* \((\d+) rule",
                           out)
     chapters = sorted({r.chapter for r in identities.RULES.values()} - {0})
-    assert [int(n) for n, _, _ in headings] == chapters == list(range(1, 9))
+    assert [int(n) for n, _, _ in headings] == chapters == list(range(1, 10))
     for n, title, count in headings:
         assert title == page["CHAPTERS"][int(n)]
         assert int(count) == len(identities.by_chapter(int(n)))
@@ -102,7 +102,7 @@ def test_rules_are_grouped_by_chapter_with_titles(page):
     standard = f"**{page['CHAPTERS'][0].join('**')}** " \
         f"({len(identities.by_chapter(0))} rules)"
     assert standard in out
-    assert out.index(standard) > out.index("**Chapter 8:")
+    assert out.index(standard) > out.index("**Chapter 9:")
 
 
 def test_changing_a_rule_changes_its_row(page):
@@ -158,6 +158,8 @@ def test_chapters_link_to_their_notebooks(page, tmp_path):
     out = page["reference_table"](identities.RULES, files=files)
     assert "**Chapter 4: [Jacobians](jacobians.ipynb)**" in out
     assert "**Chapter 8: *The matrix calculus toolbox***" in out
+    assert "**Chapter 9: *Backpropagation through the layers of modern " \
+        "networks***" in out
 
 
 def test_no_rule_is_typed_by_hand_in_the_page(page):
@@ -279,6 +281,10 @@ def test_every_rule_a_chapter_names_is_registered():
         for name in _named_rules(path):
             named.setdefault(name, []).append(path.name)
     assert len(named) >= 40            # the scan finds the chapters' rules
+    chapter_9 = {r.name for r in identities.by_chapter(9)}
+    assert len(chapter_9) >= 10
+    assert {n for n, where in named.items()
+            if "layers-backprop.ipynb" in where} >= chapter_9
     missing = {n: where for n, where in named.items()
                if not _registered(n)}
     assert missing == {}
@@ -301,7 +307,7 @@ def test_the_name_scan_catches_an_unregistered_rule(tmp_path):
 def test_every_chapter_registers_the_rules_it_derives():
     # each chapter has rules on the sheet; the key results the page
     # promises are among them
-    for chapter in range(1, 9):
+    for chapter in range(1, 10):
         assert identities.by_chapter(chapter), chapter
     for name in ("product-rule", "quotient-rule", "chain-rule",
                  "sigmoid-derivative", "lse-gradient", "lse-hessian",

@@ -1,6 +1,6 @@
 r"""The book's derivative rules: a registry in which every rule is checkable.
 
-Introduced in chapter 4, *Jacobians*, and extended in chapters 1 to 8;
+Introduced in chapter 4, *Jacobians*, and extended in chapters 1 to 9;
 the book's reference sheet is generated from this registry.
 
 Every registered rule is written once, as expressions of the small
@@ -79,7 +79,7 @@ class Rule:
         The statement in numerator and denominator layout (MathJax, no
         custom macros), with the shape of the result.
     chapter : int
-        Where the book derives it (1 to 8), or 0 for a standard rule that
+        Where the book derives it (1 to 9), or 0 for a standard rule that
         readers of papers look up and the book does not derive.
     function : callable
         ``function(**args)``: numpy code for f (complex-step safe).
@@ -143,10 +143,10 @@ class Rule:
                 raise ValueError(f"Rule {self.name!r}: {field} must be a "
                                  f"non-empty string, got {value!r}")
         if isinstance(self.chapter, bool) or not isinstance(
-                self.chapter, int) or not 0 <= self.chapter <= 8:
+                self.chapter, int) or not 0 <= self.chapter <= 9:
             raise ValueError(f"Rule {self.name!r}: chapter must be an int "
                              f"from 0 (standard rules, not derived in the "
-                             f"book) to 8, got {self.chapter!r}")
+                             f"book) to 9, got {self.chapter!r}")
         for field in ("function", "derivative", "shapes"):
             if not callable(getattr(self, field)):
                 raise TypeError(f"Rule {self.name!r}: {field} must be "
@@ -491,6 +491,7 @@ def formula_rule(name, title, chapter, f, wrt, num, den=None, *, shapes,
 
 def _register_all():
     from . import _rules_first, _rules_second   # noqa: F401
+    from . import _rules_layers                 # noqa: F401  (chapter 9)
 
 
 _register_all()

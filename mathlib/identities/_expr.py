@@ -227,6 +227,8 @@ class Mul(Ex):
 
     def tex(self):
         left, right = _wrap(self.a, PRODUCT), _wrap(self.b, PRODUCT + 1)
+        if isinstance(self.a, Had):        # (P \odot B) 1, not P \odot B 1
+            left = f"({left})"
         # a number times a number would read as one number
         sep = r" \cdot " if right[:1].isdigit() else r"\, " \
             if isinstance(self.b, Frac) else " "
@@ -546,3 +548,205 @@ class PerN(Ex):
 
     def ev(self, env):
         return self.c * self.a.ev(env) / self.like.ev(env).shape[0]
+
+
+# --------------------------------------------------------------------------
+# chapter 9: sizes, constants and the operations of network layers
+# --------------------------------------------------------------------------
+
+class Dim(Ex):
+    """A size read from a value: the number of rows (``axis=0``) or
+    columns (``axis=1``) of ``like``, printed as ``latex``.
+
+    >>> Dim(mat("Q"), "m", axis=1).ev({"Q": np.zeros((4, 3))})
+    array([[3.]])
+    """
+
+    def __init__(self, like, latex, axis=0):
+        self.like, self.latex, self.axis = like, latex, axis
+
+    def tex(self):
+        return self.latex
+
+    def ev(self, env):
+        return np.array([[float(self.like.ev(env).shape[self.axis])]])
+
+
+class Const(Ex):
+    r"""A named constant such as ``\epsilon``: printed by name, evaluated
+    to its value.
+
+    >>> eps = Const(r"\epsilon", 1e-5)
+    >>> (eps.tex(), eps.ev({}))
+    ('\\epsilon', array([[1.e-05]]))
+    """
+
+    def __init__(self, latex, value):
+        self.latex, self.value = latex, value
+
+    def tex(self):
+        return self.latex
+
+    def ev(self, env):
+        return np.array([[float(self.value)]])
+
+
+def sqrt(a):
+    r"""``\sqrt{a}``, entry by entry.
+
+    >>> sqrt(vec("x")).ev({"x": np.array([4.0, 9.0])}).ravel()
+    array([2., 3.])
+    """
+    return Fn(r"\sqrt{{}}", np.sqrt, a)
+
+
+def inner(a, b):
+    r"""Frobenius inner product ``\langle A, B \rangle = \sum_{ij}
+    A_{ij} B_{ij}`` (a number).
+
+    >>> inner(mat("A"), mat("B")).ev({"A": np.eye(2),
+    ...                               "B": np.full((2, 2), 3.0)})
+    array([[6.]])
+    """
+    return Fn(r"\langle {}, {} \rangle", lambda A, B: np.sum(A * B), a, b)
+
+
+def _softmax_rows(S, causal=False):
+    """Softmax of each row; with ``causal``, entry (t, u) for u > t is 0
+    (the key comes after the query)."""
+    E = np.exp(S - np.max(np.real(S), axis=1, keepdims=True))
+    if causal:
+        E = np.where(np.tri(*S.shape, dtype=bool), E, 0 * E)
+    return E / np.sum(E, axis=1, keepdims=True)
+
+
+def softmax_rows(a, causal=False):
+    r"""Softmax of each row of a matrix; ``causal=True`` masks the
+    entries above the diagonal (they get probability 0), as decoder
+    attention does.
+
+    >>> S = np.zeros((2, 2))
+    >>> softmax_rows(mat("S"), causal=True).ev({"S": S})
+    array([[1. , 0. ],
+           [0.5, 0.5]])
+    >>> softmax_rows(mat("S"), causal=True).tex()
+    '\\operatorname{softmax}_{\\text{causal}}(S)'
+    """
+    name = r"\text{causal}" if causal else r"\text{rows}"
+    return Fn(r"\operatorname{softmax}_{" + name + "}({})",
+              lambda S: _softmax_rows(S, causal), a)
+
+
+def _correlate(x, w):
+    """y_i = sum_j w_j x_{i+j}, i = 0 .. len(x) - len(w) (columns in,
+    column out; no complex conjugate, so complex-step safe)."""
+    x, w = x[:, 0], w[:, 0]
+    k = len(w)
+    if k > len(x):
+        raise ValueError(f"the kernel ({k} entries) is longer than the "
+                         f"signal ({len(x)} entries)")
+    return np.array([x[i:i + k] @ w for i in range(len(x) - k + 1)])
+
+
+class Correlate(Had):
+    r"""``a \star b``: see :func:`correlate`."""
+
+    def tex(self):
+        return (f"{_wrap(self.a, PRODUCT + 1)} \\star "
+                f"{_wrap(self.b, PRODUCT + 1)}")
+
+    def ev(self, env):
+        return _col(_correlate(self.a.ev(env), self.b.ev(env)))
+
+
+def correlate(a, b):
+    r"""``a \star b``: the sliding dot product of the kernel b along a
+    (the "convolution" of deep learning, without flipping the kernel):
+    ``(a \star b)_i = \sum_j b_j a_{i+j}``, of length len(a) - len(b) + 1.
+
+    >>> correlate(vec("x"), vec("w")).ev({"x": np.arange(5.0),
+    ...                                   "w": np.array([1.0, -1.0])}).ravel()
+    array([-1., -1., -1., -1.])
+    >>> T(correlate(vec("x"), vec("g"))).tex()
+    '(\\mathbf{x} \\star \\mathbf{g})^{\\top}'
+    """
+    return Correlate(a, b)
+
+
+def _conv_matrix(w, x):
+    k, n = w.shape[0], x.shape[0]
+    C = np.zeros((n - k + 1, n), dtype=np.result_type(w, float))
+    for i in range(n - k + 1):
+        C[i, i:i + k] = w[:, 0]
+    return C
+
+
+def conv_matrix(w, like):
+    r"""``C_{\mathbf{w}}``: the (n - k + 1) x n matrix with
+    ``C_w x = x \star w`` for x as long as ``like`` (each row is the
+    kernel w, shifted one place).
+
+    >>> conv_matrix(vec("w"), vec("x")).ev({"w": np.array([1.0, 2.0]),
+    ...                                     "x": np.zeros(3)})
+    array([[1., 2., 0.],
+           [0., 1., 2.]])
+    """
+    return _ConvMatrix(w, like)
+
+
+class _ConvMatrix(Ex):
+    """See :func:`conv_matrix`."""
+
+    def __init__(self, w, like):
+        self.w, self.like = w, like
+
+    def tex(self):
+        return "C_{" + self.w.tex() + "}"
+
+    def ev(self, env):
+        return _conv_matrix(self.w.ev(env), self.like.ev(env))
+
+
+class Lookup(Ex):
+    r"""``E[\mathbf{i}]``: the rows of the table E picked by the integer
+    vector i (an embedding lookup), one row per entry of i.
+
+    >>> Lookup(mat("E"), vec("i")).ev({"E": np.eye(3),
+    ...                                "i": np.array([2, 2])})
+    array([[0., 0., 1.],
+           [0., 0., 1.]])
+    """
+
+    def __init__(self, table, ids):
+        self.table, self.ids = table, ids
+
+    def tex(self):
+        return self.table.tex() + "[" + self.ids.tex() + "]"
+
+    def ev(self, env):
+        ids = np.real(self.ids.ev(env)[:, 0])
+        if not np.array_equal(ids, np.round(ids)):
+            raise ValueError("lookup indices must be integers")
+        return self.table.ev(env)[ids.astype(int)]
+
+
+class OneHot(Ex):
+    r"""``\operatorname{onehot}(\mathbf{i})``: the len(i) x V matrix with
+    a 1 in column i_t of row t, V the number of rows of ``like`` (so that
+    ``E[i] = onehot(i) E``).
+
+    >>> OneHot(vec("i"), mat("E")).ev({"E": np.eye(3),
+    ...                                "i": np.array([2, 0])})
+    array([[0., 0., 1.],
+           [1., 0., 0.]])
+    """
+
+    def __init__(self, ids, like):
+        self.ids, self.like = ids, like
+
+    def tex(self):
+        return r"\operatorname{onehot}(" + self.ids.tex() + ")"
+
+    def ev(self, env):
+        ids = np.real(self.ids.ev(env)[:, 0]).astype(int)
+        return np.eye(self.like.ev(env).shape[0])[ids]

@@ -65,11 +65,14 @@ def printed_shape(text, dims):
     (8, 6)
     >>> printed_shape(r"n^2 \times n^2", {"n": 3})
     (9, 9)
+    >>> printed_shape(r"1 \times (n + k)", {"n": 3, "k": 2})
+    (1, 5)
     """
     parts = text.split(r"\times")
     if len(parts) != 2:
         raise PrintedShapeError(f"cannot read the shape {text!r}")
-    return tuple(_dims_product(p, dims) for p in parts)
+    return tuple(sum(_dims_product(term, dims) for term in
+                     p.strip().strip("()").split("+")) for p in parts)
 
 
 @dataclass(frozen=True)
