@@ -181,3 +181,25 @@ def test_quartic_critical_points():
     assert largest == 228
     assert np.max(36 * grid**2 - 24 * grid - 24) == pytest.approx(228)
     assert sp.expand(f2) == 36 * x**2 - 24 * x - 24
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_worked_example_3x5_weight_matrix(seed):
+    # chapter 2, section 6: for L = |W x - y|^2 / 2 with W 3 x 5, the
+    # gradient r x^T has the shape of W, the numerator-layout x r^T is its
+    # 5 x 3 transpose (check_gradient calls it a transposed layout), and
+    # numeric.jacobian of the scalar loss is the (3, 5) gradient
+    rng = np.random.default_rng(seed)
+    W, x, y = (rng.standard_normal((3, 5)), rng.standard_normal(5),
+               rng.standard_normal(3))
+
+    def loss(V):
+        r = V @ x - y
+        return 0.5 * r @ r
+
+    r = W @ x - y
+    assert check_gradient(loss, lambda V: np.outer(V @ x - y, x), W)
+    wrong = check_gradient(loss, lambda V: np.outer(x, V @ x - y), W)
+    assert not wrong and "transpose" in str(wrong)
+    assert numeric.jacobian(loss, W).shape == (3, 5)
+    assert np.allclose(numeric.jacobian(loss, W), np.outer(r, x))

@@ -534,3 +534,26 @@ def test_expression_language_prints_what_it_evaluates():
     assert (f.tex(), f.J().tex()) == (r"\mathbf{f}(\mathbf{x})",
                                       r"J_{\mathbf{f}}(\mathbf{x})")
     np.testing.assert_allclose(f.J().ev(env), Am)
+
+
+def _lhs_and_shape(statement):
+    """(left-hand side, printed shape or None) of a printed statement."""
+    lhs = statement.split(" = ", 1)[0]
+    shape = re.search(r"\\in \\mathbb\{R\}\^\{([^}]*)\}", statement)
+    return lhs, shape.group(1) if shape else None
+
+
+def test_no_left_hand_side_is_printed_with_two_shapes():
+    # the same symbols on the left of "=" must name one object: a
+    # transposed layout is written as a transpose (or as nabla), never
+    # with the left side of the other layout (the old jvp row printed
+    # d/dt f(x + tv) as k x 1 and as 1 x k)
+    seen = {}
+    for rule in RULES.values():
+        for statement in (rule.latex_numerator, rule.latex_denominator):
+            lhs, shape = _lhs_and_shape(statement)
+            seen.setdefault(lhs, set()).add(shape)
+    clashes = {lhs: shapes for lhs, shapes in seen.items()
+               if len(shapes) > 1}
+    assert clashes == {}
+    assert len(seen) > len(RULES)      # the scan read both layouts

@@ -525,3 +525,24 @@ def test_the_reference_sheet_follows_the_convention():
             # the book's partial in the first column, nabla in the second
             assert rule.latex_numerator.startswith(r"\frac{\partial")
             assert rule.latex_denominator.startswith(r"\nabla_{")
+
+
+def test_the_box_relates_the_symbols_to_the_arrays_of_code():
+    # the reader found "one rule" used for two different things: the
+    # matrix rule of the partial and the index rule of code's jacobian
+    box = PAGE[PAGE.index("{admonition} The book's convention"):]
+    box = " ".join(box[:box.index("```")].split())
+    assert "only here" not in box
+    assert "The rule is one rule" not in box
+    assert "**Code arranges arrays, not these matrices.**" in box
+    assert "`f(x).shape + x.shape`" in box
+    assert "one rule for every input and output shape" not in PAGE
+    # what rule 4 says is what the code does
+    import numpy as np
+    from mathlib import numeric
+    rng = np.random.default_rng(0)
+    W, x = rng.standard_normal((3, 5)), rng.standard_normal(5)
+    assert numeric.jacobian(lambda W: np.sum((W @ x) ** 2), W).shape == \
+        (3, 5)
+    assert numeric.jacobian(lambda x: W @ x, x).shape == (3, 5)
+    assert numeric.jacobian(lambda x: x @ x, x).shape == (5,)

@@ -172,9 +172,13 @@ def test_no_rule_is_typed_by_hand_in_the_page(page):
                 assert piece not in markdown, rule.name
 
 
-def test_the_table_cell_shows_only_its_output_as_myst(page):
+@pytest.mark.parametrize("call", ["reference_table(identities.RULES)",
+                                  "identities.key_markdown()"])
+def test_the_table_cell_shows_only_its_output_as_myst(page, call):
+    # without markdown_format myst, a table in an output is shown as text
+    # (CommonMark has no tables); the symbol key was at first
     cells = [c for c in _cells() if c["cell_type"] == "code"
-             and "reference_table(identities.RULES)" in _source(c)]
+             and call in _source(c)]
     assert len(cells) == 1
     meta = cells[0]["metadata"]
     assert "remove-input" in meta.get("tags", [])
@@ -342,3 +346,101 @@ def test_the_page_claims_about_itself_hold():
     # the old, false claims are gone
     assert "numerator layout column is the book's convention" not in flat
     assert "compared with a numerical Jacobian" not in flat
+
+
+# --------------------------------------------------------------------------
+# every symbol explained, every shape given
+# --------------------------------------------------------------------------
+
+def test_every_symbol_on_the_sheet_is_in_its_key():
+    from mathlib.identities import _symbols
+    unexplained = {}
+    for rule in identities.RULES.values():
+        for latex in (rule.latex_numerator, rule.latex_denominator):
+            missing = _symbols.tokens(latex) - _symbols.explained()
+            if missing:
+                unexplained.setdefault(rule.name, set()).update(missing)
+    assert unexplained == {}
+    # the page prints the key, from the same list
+    code = " ".join(_source(c) for c in _cells()
+                    if c["cell_type"] == "code")
+    assert "identities.key_markdown()" in code
+    key = identities.key_markdown()
+    for _, shown, _ in identities.SYMBOL_KEY:
+        assert f"${shown}$" in key
+
+
+def test_the_symbol_scan_catches_a_symbol_missing_from_the_key(monkeypatch):
+    from mathlib.identities import _symbols
+    found = set()
+    for rule in identities.RULES.values():
+        found |= _symbols.tokens(rule.latex_numerator)
+    # the symbols the first reader could not find are all seen by the scan
+    assert {r"\otimes", r"\oslash", r"\operatorname{diag}", r"\mathbf{1}",
+            "I", "[>0]", r"^{-\top}", r"\lVert", r"\nabla^2", r"\sigma",
+            r"\operatorname{softplus}", r"\exp", r"\log"} <= found
+    kept = [e for e in _symbols.SYMBOL_KEY if r"\otimes" not in e[0]]
+    monkeypatch.setattr(_symbols, "SYMBOL_KEY", kept)
+    assert r"\otimes" in _symbols.tokens(
+        identities.get("vec-AXB").latex_numerator) - _symbols.explained()
+
+
+def test_every_row_gives_the_shape_of_every_argument(page):
+    from mathlib.identities import _symbols
+    out = page["reference_table"](identities.RULES, files={})
+    rows = _rows(out)
+    for name, rule in identities.RULES.items():
+        fm = rule.formulas
+        used = {}
+        for expr in (fm.f, fm.num, fm.den) + tuple(e for _, e in fm.where):
+            if expr is not None:
+                _symbols._symbols(expr, used)
+        defined = {sym.name for sym, _ in fm.where}
+        args = set(used) - defined
+        shapes = rule.shapes(dict(_symbols._DIMS))
+        assert args <= set(shapes), (name, args - set(shapes))
+        for arg in args:
+            assert f"${used[arg]} \\in \\mathbb{{R}}" in rows[name], \
+                (name, arg)
+    # the reader's examples: vec(AXB), Newton step, factorization
+    assert r"$A \in \mathbb{R}^{k \times m}$" in rows["vec-AXB"]
+    assert r"$B \in \mathbb{R}^{n \times N}$" in rows["vec-AXB"]
+    assert r"$H \in \mathbb{R}^{n \times n}$" in rows["newton-step"]
+    assert r"$c \in \mathbb{R}$" in rows["newton-step"]
+    assert r"$U \in \mathbb{R}^{m \times k}$" in rows["factorization-wrt-U"]
+
+
+def test_titles_and_conditions_write_gradients_in_the_book_notation():
+    # no paper-style dL/dY for a matrix in a row's words: the book writes
+    # nabla_Y L
+    for rule in identities.RULES.values():
+        for text in (rule.title, rule.domain):
+            assert not re.search(r"\bd[A-Za-z]+ ?/ ?d[A-Z]\b", text), \
+                (rule.name, text)
+    assert r"$G = \nabla_Y L$" in identities.get(
+        "batch-layer-loss-wrt-W").domain
+
+
+def test_the_directional_derivative_row_states_unit_vectors():
+    rule = identities.get("directional-derivative")
+    assert "unit vector" in rule.title
+    assert r"$\lVert \mathbf{v} \rVert = 1$" in rule.domain
+
+
+def test_chapter_2_results_are_filed_under_chapter_2():
+    # the page says each rule is filed under the chapter that first
+    # derives it; chapter 2 derives these (sections 3 and 6) and names them
+    named = _named_rules(ROOT / "book" / "partial-derivatives-gradients.ipynb")
+    for name in ("bilinear-wrt-X", "trace-AX", "squared-norm"):
+        assert identities.get(name).chapter == 2, name
+        assert name in named, name
+
+
+def test_the_sheet_says_which_column_a_deep_learning_reader_uses():
+    text = " ".join(_source(_cells()[1]).split())
+    assert "**Looking up the gradient of a loss by weights?** Read the " \
+        "second column, $\\nabla$" in text
+    header = " ".join(_source(c) for c in _cells()
+                      if "HEADER = " in _source(c))
+    assert "its transpose: $\\\\nabla$ (the gradient, shape" in header
+    assert "denominator layout) |" not in header

@@ -59,10 +59,12 @@ import numpy as np
 from .. import numeric   # the trusted reference
 from ._expr import _log_softmax, _softmax   # noqa: F401  (used elsewhere)
 from ._formulas import Formulas
+from ._symbols import SYMBOL_KEY, argument_shapes, key_markdown, tokens
 
 __all__ = ["Rule", "Formulas", "VerifyResult", "RULES", "register", "get",
            "by_chapter", "formula_rule", "random_dims", "verify",
-           "verify_all"]
+           "verify_all", "SYMBOL_KEY", "argument_shapes", "key_markdown",
+           "tokens"]
 
 
 @dataclass(frozen=True)

@@ -105,7 +105,9 @@ class Formulas:
         if self.order == 2:
             return r"\nabla^2_{" + x + "} " + f
         if self.style == "d":
-            return r"\frac{d}{d" + x + "} " + f
+            d = r"\frac{d}{d" + x + "} " + f
+            # a vector's d/dt is a column; its transpose is written so
+            return d if layout == "num" else r"\left(" + d + r"\right)^{\top}"
         if layout == "den" and self.scalar_f:
             return r"\nabla_{" + x + "} " + f
         d = r"\frac{\partial " + f + r"}{\partial " + x + "}"

@@ -126,7 +126,7 @@ register(formula_rule(
     where=[(s, Frac(exp(x), T(ONE) * exp(x)))],
     shape_num=ONE_N, shape_den=N1, shapes=_vecs("x")))
 register(formula_rule(
-    "bilinear-wrt-X", "Bilinear form a^T X b, by X", 8,
+    "bilinear-wrt-X", "Bilinear form a^T X b, by X", 2,
     T(vec("a")) * X * bv, X, bv * T(vec("a")), vec("a") * T(bv),
     arrange="matrix", shape_num=r"n \times m", shape_den=r"m \times n",
     shapes=lambda d: {"a": (d["m"],), "X": (d["m"], d["n"]),
@@ -147,11 +147,18 @@ register(formula_rule(
     domain="any square A (samples are not symmetric); for symmetric A "
            "the gradient is A x + b"))
 register(formula_rule(
-    "directional-derivative", "Directional derivative: the rate of "
-    "change along v is grad f(x)^T v (here f = log-sum-exp)", 3,
+    "directional-derivative", "Directional derivative: for a unit "
+    "vector v, the rate of change along v is grad f(x)^T v (here f = "
+    "log-sum-exp)", 3,
     log(T(ONE) * exp(x + t * v)), t, T(s) * v,
     where=[(s, Frac(exp(x + t * v), T(ONE) * exp(x + t * v)))],
     shapes=lambda d: {"x": (d["n"],), "v": (d["n"],), "t": ()},
+    domain=r"$\lVert \mathbf{v} \rVert = 1$ for the directional "
+           r"derivative, which chapter 3 defines for unit vectors only; "
+           r"for any other $\mathbf{v}$ the same formula gives "
+           r"$\lVert \mathbf{v} \rVert$ times the directional "
+           r"derivative along $\mathbf{v} / \lVert \mathbf{v} \rVert$ "
+           r"(the test samples any $\mathbf{v}$)",
     style="d"))
 
 # ---------------------------------------------------------------------------
@@ -416,7 +423,9 @@ _BATCH_G = lambda d: {**_BATCH(d), "G": (d["N"], d["m"])}  # noqa: E731
 ONES_N, I_M = Ones(X, "N"), Eye(bv, "m")
 _YB = [(Y, X * T(W) + ONES_N * T(bv))]
 _LB = _YB + [(L, tr(T(G) * Y))]
-_UPSTREAM = "G is the upstream gradient dL/dY (any N x m matrix)"
+_UPSTREAM = (r"$G = \nabla_Y L$, the upstream gradient (the gradient "
+             r"of the loss by $Y$, in the shape of $Y$: any "
+             r"$N \times m$ matrix)")
 register(formula_rule(
     "batch-layer-wrt-W", "Batch layer, by W (as Jacobians of vec's)", 6,
     vecop(T(Y)), W, Kron(X, I_M), Kron(T(X), I_M), where=_YB,

@@ -97,7 +97,7 @@ register(formula_rule(
     shapes=lambda dims: {"x": (dims["n"],), "A": (dims["n"], dims["n"])},
     domain="any square A (samples are not symmetric)"))
 register(formula_rule(
-    "squared-norm", "Squared Euclidean norm", 8, sqnorm(x), x, 2 * T(x),
+    "squared-norm", "Squared Euclidean norm", 2, sqnorm(x), x, 2 * T(x),
     2 * x, shape_num=ONE_N, shape_den=N1, shapes=_vecs("x")))
 register(formula_rule(
     "l2-norm", "Euclidean norm", 8, norm(x), x, Frac(T(x), norm(x)),
@@ -114,7 +114,7 @@ register(formula_rule(
     sqnorm(A * x - b), x, 2 * T(A) * A, order=2, shape_num=NN,
     shapes=LSQ))
 register(formula_rule(
-    "trace-AX", "Trace of AX, by X", 8, tr(A * X), X, A, T(A),
+    "trace-AX", "Trace of AX, by X", 2, tr(A * X), X, A, T(A),
     arrange="matrix", shape_num=r"n \times m", shape_den=r"m \times n",
     shapes=lambda dims: {"A": (dims["n"], dims["m"]),
                          "X": (dims["m"], dims["n"])}))
