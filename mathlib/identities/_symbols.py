@@ -84,12 +84,38 @@ SYMBOL_KEY = [
     ((r"\max",), r"\max(0, z)", "the larger of the two (ReLU)"),
     ((r"\operatorname{softmax}",), r"\operatorname{softmax}(\mathbf{z})",
      "$\\exp(\\mathbf{z}) / (\\mathbf{1}^{\\top} \\exp(\\mathbf{z}))$"),
+    ((r"\text",), r"\operatorname{softmax}_{\text{causal}}(S)",
+     "softmax of each row of $S$; *causal*: entries above the diagonal "
+     "(a key after its query) get probability 0 (chapter 9)"),
+    ((r"\langle", r"\rangle"), r"\langle A, B \rangle",
+     "inner product of two matrices of one shape, "
+     "$\\sum_{ij} A_{ij} B_{ij} = \\operatorname{tr}(A^{\\top} B)$; "
+     "$\\langle G, \\cdot \\rangle$ with $G$ the gradient from above "
+     "turns a layer into the scalar whose gradient is its backward "
+     "function (chapter 9)"),
+    ((r"\bar",), r"\bar{S}",
+     "the gradient of that scalar with respect to an intermediate "
+     "matrix $S$, in the shape of $S$ (defined in the row)"),
+    ((r"\hat", r"\tilde"), r"\hat{\mathbf{x}},\ \tilde{G}",
+     "named intermediate results, each defined in its row"),
+    ((r"\star",), r"\mathbf{x} \star \mathbf{w}",
+     "correlation (deep learning's convolution, kernel not flipped): "
+     "$(\\mathbf{x} \\star \\mathbf{w})_i = \\sum_j w_j x_{i+j}$; "
+     "$C_{\\mathbf{w}}$ is the matrix with $C_{\\mathbf{w}} \\mathbf{x} = "
+     "\\mathbf{x} \\star \\mathbf{w}$"),
+    ((r"\operatorname{onehot}",), r"\operatorname{onehot}(\mathbf{i})",
+     "the matrix whose row $t$ has a 1 in column $i_t$ and zeros "
+     "elsewhere; $E[\\mathbf{i}]$ = $\\operatorname{onehot}(\\mathbf{i}) E$, "
+     "the rows of $E$ picked by $\\mathbf{i}$"),
+    ((r"\epsilon",), r"\epsilon",
+     "a small constant added to a variance so that it is never 0"),
 ]
 
 # typesetting, and Greek letters that name arguments (their shapes are on
 # each row's shapes line)
 TYPOGRAPHY = {r"\frac", r"\left", r"\right", r"\mathbf", r"\boldsymbol",
-              r"\in", r"\times", r"\Sigma", r"\beta", r"\mu"}
+              r"\in", r"\times", r"\sqrt", r"\Sigma", r"\beta", r"\mu",
+              r"\gamma"}
 
 _TOKEN = re.compile(
     r"\\operatorname\{\w+\}"            # \operatorname{diag}
