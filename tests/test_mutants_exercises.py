@@ -96,12 +96,40 @@ def test_parser_accepts_exponents_at_the_limit(k):
 def test_parser_refuses_a_huge_negative_power_of_a_number():
     """(2**40)**-100 has over 1200 digits (the limit is about 900):
     refused like (2**40)**100, the sign of the exponent notwithstanding;
-    (2**20)**-100 (about 600 digits) is read."""
+    (2**20)**-100 (about 600 digits, a tiny number) is read."""
     for k in (100, -100):
         v = evaluate("ch07.q4", f"x + {2 ** 40}**({k})")
         assert v.status == "error" and "too large to check" in v.feedback
-        v = evaluate("ch07.q4", f"x + {2 ** 20}**({k})")
-        assert v.status == "incorrect", v.feedback
+    v = evaluate("ch07.q4", f"x + {2 ** 20}**(-100)")
+    assert v.status == "incorrect", v.feedback
+
+
+TOO_LARGE = "it contains a number too large to check (more than 1e+300)"
+
+
+@pytest.mark.parametrize("big, fine", [
+    ("1001**100", "1000**100"),                 # positive exponent
+    ("(1/1001)**(-100)", "(1/1000)**(-100)"),   # negative exponent
+    ("-1001**100", "-1000**100"),               # a negative constant
+], ids=["positive-exponent", "negative-exponent", "negative-constant"])
+def test_parser_refuses_a_constant_over_1e300_and_reads_1e300(big, fine):
+    """The documented limit: a constant part over 1e300 is refused with
+    the limit named; 1e300 itself (1000**100, or (1/1000)**-100) is read
+    and graded, whichever the sign of the exponent or of the number."""
+    v = evaluate("ch07.q4", f"x + {big}")
+    assert v.status == "error" and TOO_LARGE in v.feedback, v.feedback
+    v = evaluate("ch07.q4", f"x + {fine}")
+    assert v.status == "incorrect", v.feedback
+    assert "e+300" in v.feedback
+
+
+def test_parser_sizes_a_power_it_cannot_evaluate_exactly_by_its_sign():
+    """pi**700.5 (about 1e348) is refused; pi**-700.5 (about 1e-348) is a
+    tiny number, read and graded."""
+    v = evaluate("ch07.q4", "x + pi**(700.5)")
+    assert v.status == "error" and TOO_LARGE in v.feedback, v.feedback
+    v = evaluate("ch07.q4", "x + pi**(-700.5)")
+    assert v.status == "incorrect", v.feedback
 
 
 def test_grader_path_refuses_huge_negative_integers_and_exponents():

@@ -5,6 +5,8 @@ comparison written so that NaN slips through) with every other test
 green. Each rule here is built to fall on one side of verify's
 documented tolerance (||C - N|| / ||N|| <= tol, default 1e-9).
 """
+import re
+
 import numpy as np
 import pytest
 
@@ -110,33 +112,66 @@ def test_an_unknown_rule_name_suggests_up_to_four_close_names():
 def test_the_sigmoid_rule_is_about_the_sigmoid():
     """verify compares a rule with itself (function against derivative):
     a wrong sigmoid with a derivative built from it would pass. The
-    rule's function must be 1 / (1 + e^-x)."""
+    rule's function must be 1 / (1 + e^-x), its derivative
+    diag(s (1 - s)), and its statement about sigma."""
     from mathlib.identities import get
     r = get("sigmoid")
     x = np.array([-2.0, 0.0, 0.5, 3.0])
-    np.testing.assert_allclose(r.function(x), 1 / (1 + np.exp(-x)),
-                               rtol=1e-15)
     s = 1 / (1 + np.exp(-x))
-    np.testing.assert_allclose(r.derivative(x), np.diag(s * (1 - s)),
+    np.testing.assert_allclose(r.function(x=x), s, rtol=1e-15)
+    np.testing.assert_allclose(r.derivative(x=x), np.diag(s * (1 - s)),
                                rtol=1e-15)
+    assert r.latex_numerator.startswith(
+        r"\frac{\partial \sigma(\mathbf{x})}{\partial \mathbf{x}} = ")
+
+
+PARTIAL = re.compile(r"\\frac\{\\partial (.+?)\}\{\\partial (.+?)\} = ")
+
+
+def _check_lhs(rule):
+    """The left-hand sides a statement with a shape may start with, in
+    numerator and in denominator layout (the forms the printer uses:
+    a Jacobian, in denominator layout its transpose or, for a scalar
+    function, the gradient nabla; a Hessian nabla^2, or d/dt along a
+    line, in both)."""
+    num, den = rule.latex_numerator, rule.latex_denominator
+    if num.startswith((r"\nabla^2_{", r"\frac{d}{d")):
+        assert den.split(" = ")[0] == num.split(" = ")[0], rule.name
+        return
+    m = PARTIAL.match(num)
+    assert m, num
+    f, x = m.groups()
+    jac = r"\frac{\partial " + f + r"}{\partial " + x + "}"
+    assert den.startswith((jac + " = ", r"\left(" + jac + r"\right)^{\top} = ",
+                           r"\nabla_{" + x + "} " + f + " = ")), (num, den)
 
 
 def test_a_rule_is_stated_in_both_layouts_as_well_formed_latex():
     """Every rule's statement has balanced braces; one with a shape
-    starts \\frac{\\partial ...}{\\partial ...} =, in
-    both layouts."""
+    starts \\frac{\\partial f}{\\partial x} = in numerator layout and, in
+    denominator layout, with the same Jacobian, its transpose
+    \\left(...\\right)^{\\top} or the gradient \\nabla_{x} f of the same
+    f and x (a Hessian \\nabla^2_{x} f, or \\frac{d}{dt} along a line,
+    the same in both)."""
     from mathlib.identities import RULES, get
     for rule in RULES.values():
+        if r"\in \mathbb{R}^{" in rule.latex_numerator + \
+                rule.latex_denominator:          # a statement with a shape
+            _check_lhs(rule)
         for text in (rule.latex_numerator, rule.latex_denominator):
-            if r"\in \mathbb{R}^{" in text:       # a statement with a shape
-                assert text.startswith(r"\frac{\partial "), text
-                assert "}{\\partial " in text and "} = " in text, text
             depth = 0
             for ch in text:
                 depth += {"{": 1, "}": -1}.get(ch, 0)
                 assert depth >= 0, text
             assert depth == 0, text
             assert "XX" not in text
-    assert get("dot-wrt-x").latex_numerator == (
-        r"\frac{\partial (\mathbf{x} \cdot \mathbf{y})}{\partial "
+    r = get("dot-wrt-x")
+    assert r.latex_numerator == (
+        r"\frac{\partial (\mathbf{x}^{\top} \mathbf{y})}{\partial "
         r"\mathbf{x}} = \mathbf{y}^{\top} \in \mathbb{R}^{1 \times n}")
+    assert r.latex_denominator == (
+        r"\nabla_{\mathbf{x}} (\mathbf{x}^{\top} \mathbf{y}) = \mathbf{y} "
+        r"\in \mathbb{R}^{n \times 1}")
+    assert get("scalar-mul-wrt-z").latex_denominator == (
+        r"\left(\frac{\partial (z \mathbf{x})}{\partial z}\right)^{\top} = "
+        r"\mathbf{x}^{\top} \in \mathbb{R}^{1 \times n}")
