@@ -25,8 +25,12 @@ CHROMIUM_ARGS = [
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = toc_files()
 
-# Text that means TeX reached the reader untypeset.
-RAW_MATH = re.compile(r"\\\(|\\\)|\\\[|\\\]|\$\$|\\begin\{|\\frac|\\mathbf")
+# Text that means TeX reached the reader untypeset: a delimiter MathJax
+# did not consume, a lone dollar sign (display math inside a list item of
+# a notebook is left half-converted by MyST-NB: "$\(...\)$ ... \)T \times
+# 1\(" on the page), or any TeX control word such as \operatorname or
+# \times outside typeset math and code.
+RAW_MATH = re.compile(r"\\\(|\\\)|\\\[|\\\]|\$|\\begin\{|\\[A-Za-z]{2,}")
 
 FIND_RAW_MATH = """() => {
   const skip = 'PRE, CODE, SCRIPT, STYLE, TEXTAREA, MJX-CONTAINER, svg';
