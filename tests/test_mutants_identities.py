@@ -135,8 +135,13 @@ def _check_lhs(rule):
     function, the gradient nabla; a Hessian nabla^2, or d/dt along a
     line, in both)."""
     num, den = rule.latex_numerator, rule.latex_denominator
-    if num.startswith((r"\nabla^2_{", r"\frac{d}{d")):
+    if num.startswith(r"\nabla^2_{"):
         assert den.split(" = ")[0] == num.split(" = ")[0], rule.name
+        return
+    if num.startswith(r"\frac{d}{d"):        # the same, or its transpose
+        lhs = num.split(" = ")[0]
+        assert den.split(" = ")[0] in (
+            lhs, r"\left(" + lhs + r"\right)^{\top}"), rule.name
         return
     m = PARTIAL.match(num)
     assert m, num
@@ -151,8 +156,8 @@ def test_a_rule_is_stated_in_both_layouts_as_well_formed_latex():
     starts \\frac{\\partial f}{\\partial x} = in numerator layout and, in
     denominator layout, with the same Jacobian, its transpose
     \\left(...\\right)^{\\top} or the gradient \\nabla_{x} f of the same
-    f and x (a Hessian \\nabla^2_{x} f, or \\frac{d}{dt} along a line,
-    the same in both)."""
+    f and x (a Hessian \\nabla^2_{x} f the same in both; \\frac{d}{dt}
+    along a line the same or, for a vector, transposed)."""
     from mathlib.identities import RULES, get
     for rule in RULES.values():
         if r"\in \mathbb{R}^{" in rule.latex_numerator + \
