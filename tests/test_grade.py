@@ -40,10 +40,10 @@ def run_grader(*args, cwd=None):
                           timeout=600)
 
 
-def leftover_processes():
-    """Processes of this module's grading runs still alive (there must
-    be none)."""
-    found, mark = [], f"MATHLIB_GRADE_TEST_RUN={MARK}".encode()
+def leftover_processes(mark=None):
+    """Processes of this module's grading runs (or of the runs started
+    with the given mark) still alive (there must be none)."""
+    found, mark = [], f"MATHLIB_GRADE_TEST_RUN={mark or MARK}".encode()
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
@@ -344,11 +344,15 @@ def test_a_run_past_its_deadline_is_killed(tmp_path, monkeypatch):
     monkeypatch.setattr(_batch, "SLACK", 0.0)
     monkeypatch.setattr(_batch, "EXTRACT_BASE", 0.0)
     monkeypatch.setattr(_batch, "CALL_TIMEOUT", 0.0)
+    # a mark of this test's own: with pytest-xdist, MARK is shared with
+    # the other worker, whose graders may be running right now
+    mark = f"deadline-{os.getpid()}-{os.urandom(4).hex()}"
+    monkeypatch.setenv("MATHLIB_GRADE_TEST_RUN", mark)
     [got] = grade("ch01", [SAMPLES / "ch01" / "blank.ipynb"], tmp_path,
                   timeout=1.0)
     assert got["status"] == "timeout"
     assert {q["status"] for q in got["questions"]} == {"timeout"}
-    assert leftover_processes() == []
+    assert leftover_processes(mark) == []
 
 
 def test_gradescope_mode(tmp_path):
@@ -366,3 +370,52 @@ def test_gradescope_mode(tmp_path):
     assert run.returncode == 0, run.stderr
     data = json.loads((root / "results" / "results.json").read_text())
     assert data["score"] == 10 and len(data["tests"]) == 8
+
+
+def test_a_kernel_that_dies_while_starting_is_started_again(
+        tmp_path, monkeypatch):
+    """No student code runs before a kernel is ready, so a kernel that
+    dies while starting (seen once on a fresh clone) costs the student
+    nothing: it is started again, and only when every try fails is the
+    run a crash, with a reason that says how many tries were made."""
+    import jupyter_client
+    from mathlib.grade import _runner
+
+    starts = []
+
+    class Client:
+        def start_channels(self):
+            pass
+
+        def stop_channels(self):
+            pass
+
+        def wait_for_ready(self, timeout):
+            if len(starts) <= dies:
+                raise RuntimeError("Kernel died before replying to "
+                                   "kernel_info")
+
+    class Manager:
+        def __init__(self, **kw):
+            pass
+
+        def start_kernel(self, **kw):
+            starts.append(kw["cwd"])
+
+        def client(self):
+            return Client()
+
+        def shutdown_kernel(self, now):
+            pass
+
+    monkeypatch.setattr(jupyter_client, "KernelManager", Manager)
+    cfg = {"private": str(tmp_path), "workdir": str(tmp_path),
+           "token_name": "T", "token": "t"}
+    dies = 1                        # the first start dies, the second works
+    _runner.Kernel(cfg)
+    assert len(starts) == 2
+    starts.clear()
+    dies = _runner.START_TRIES      # every start dies
+    with pytest.raises(RuntimeError, match=r"did not start \(2 tries\)"):
+        _runner.Kernel(cfg)
+    assert len(starts) == _runner.START_TRIES

@@ -23,6 +23,7 @@ import time
 MAX_STARTS = 4             # kernel starts per submission (restarts + 1)
 INTERRUPT_GRACE = 3.0      # seconds to wait after an interrupt
 KERNEL_START = 60.0        # seconds allowed for a kernel to start
+START_TRIES = 2            # a kernel that dies while starting: tries
 MAX_ERROR = 500            # characters kept of an error message
 MAX_ANSWER = 4_000_000     # bytes kept of one answer's JSON
 
@@ -124,31 +125,43 @@ class Kernel:
         except ImportError:
             raise RuntimeError("jupyter_client is not installed (pip "
                                "install nbclient ipykernel)") from None
-        conn = os.path.join(cfg["private"],
-                            f"kernel-{time.monotonic_ns()}.json")
-        self.km = KernelManager(kernel_name="python3", connection_file=conn)
         env = dict(os.environ, MPLBACKEND="Agg",
                    PYDEVD_DISABLE_FILE_VALIDATION="1")
         env[cfg["token_name"]] = cfg["token"]
         env.pop("JPY_PARENT_PID", None)
         if cfg.get("pythonpath"):      # the copy of mathlib without key
             env["PYTHONPATH"] = cfg["pythonpath"]
-        self.km.start_kernel(
-            cwd=cfg["workdir"], env=env, stdout=open(os.devnull, "w"),
-            stderr=open(os.devnull, "w"),
-            extra_arguments=["--HistoryManager.enabled=False",
-                             "--HistoryManager.hist_file=:memory:"])
-        self.kc = self.km.client()
-        self.kc.start_channels()
-        try:
-            self.kc.wait_for_ready(timeout=KERNEL_START)
-        finally:
-            # the kernel has read its connection file: remove it, so that
-            # no other process can read the key and talk to this kernel
+        # No student code runs before the kernel is ready, so a kernel
+        # that dies while starting is started again (at most START_TRIES
+        # times). Its output goes nowhere: a file could be flooded.
+        for attempt in range(1, START_TRIES + 1):
+            conn = os.path.join(cfg["private"],
+                                f"kernel-{time.monotonic_ns()}.json")
+            self.km = KernelManager(kernel_name="python3",
+                                    connection_file=conn)
+            self.km.start_kernel(
+                cwd=cfg["workdir"], env=env,
+                stdout=open(os.devnull, "w"), stderr=open(os.devnull, "w"),
+                extra_arguments=["--HistoryManager.enabled=False",
+                                 "--HistoryManager.hist_file=:memory:"])
+            self.kc = self.km.client()
+            self.kc.start_channels()
             try:
-                os.remove(conn)
-            except OSError:
-                pass
+                self.kc.wait_for_ready(timeout=KERNEL_START)
+                return
+            except RuntimeError as exc:
+                self.stop()
+                if attempt == START_TRIES:
+                    raise RuntimeError(
+                        f"the kernel did not start ({attempt} tries): "
+                        f"{exc}") from None
+            finally:
+                # the kernel has read its connection file: remove it, so
+                # no other process can read the key and talk to it
+                try:
+                    os.remove(conn)
+                except OSError:
+                    pass
 
     def alive(self):
         try:
