@@ -458,6 +458,11 @@ def fix_structure(tex, unnumbered=()):
                             "caption in _toc.yml) to put the appendix "
                             "before")
     tex = tex.replace(marker, "\\appendix\n" + marker)
+    # a two-column long table (the reference sheet's symbol key) gets
+    # columns that wrap: Sphinx gives it {ll}, which never wraps
+    tex = tex.replace("\\begin{longtable}{ll}",
+                      "\\begin{longtable}{p{0.28\\linewidth}"
+                      "p{0.64\\linewidth}}")
     tex = re.sub(r"^\\part\{(.*)\}$",
                  lambda m: _star("part", "part", m.group(1)), tex,
                  flags=re.M)
