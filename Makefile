@@ -94,7 +94,7 @@ test: book pdf /usr/bin/chromium $(COLAB_VENV)/.installed $(VENV)/.torch
 	$(PY) -m pytest -n 2 -q --doctest-modules mathlib tests \
 	    -m "not browser and not pdf"
 	$(PY) -m pytest -q --nbval-lax book exercises
-	$(PY) -m pytest -q -m browser tests/test_site.py
+	$(PY) -m pytest -q -m browser tests/test_site*.py
 	$(PY) -m pytest -q -m pdf tests/test_pdf.py
 	$(COLAB_PY) -m pytest -q --nbval-lax book exercises \
 	    tests/test_widgets.py tests/test_widget_frames.py
@@ -108,7 +108,7 @@ notebooks: setup
 	$(PY) -m pytest -q --nbval-lax book exercises
 
 site-tests: /usr/bin/chromium
-	$(PY) -m pytest -q -m browser tests/test_site.py
+	$(PY) -m pytest -q -m browser tests/test_site*.py
 
 pdf-tests: pdf
 	$(PY) -m pytest -q -m pdf tests/test_pdf.py

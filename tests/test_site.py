@@ -7,22 +7,15 @@ on a 390 px phone, and no serious or critical axe-core violation. Run after
 `make book` (make test does both).
 """
 import re
-from urllib.parse import urlsplit
 
 import pytest
 
-from site_tools import ROOT, SITE, colab_url, serve, source_of, toc_files
+from site_tools import (  # noqa: F401  (site, browser: fixtures)
+    AXE, PageVisit, browser, colab_url, site, source_of, toc_files)
 
 pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-    "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
-]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = toc_files()
 
 # Text that means TeX reached the reader untypeset: a delimiter MathJax
@@ -43,75 +36,6 @@ FIND_RAW_MATH = """() => {
   }
   return texts.join(' ');
 }"""
-
-
-@pytest.fixture(scope="module")
-def site():
-    if not (SITE / "index.html").exists():
-        pytest.fail("the site is not built: run `make book` first")
-    url, stop = serve()
-    yield url
-    stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from pathlib import Path
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs it "
-                    "(apt-get install chromium)")
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-class PageVisit:
-    """Open one page, recording every request, failure and console error."""
-
-    def __init__(self, browser, site, name, width=1200):
-        self.origin = urlsplit(site).netloc
-        self.foreign, self.failed, self.errors = [], [], []
-        self.context = browser.new_context(
-            viewport={"width": width, "height": 900})
-        self.page = self.context.new_page()
-        self.page.set_default_timeout(90000)  # a shared, busy machine
-        self.page.route("**/*", self._route)
-        self.page.on("requestfailed", lambda r: self.failed.append(
-            f"{r.url} ({r.failure})"))
-        self.page.on("response", self._response)
-        self.page.on("console", self._console)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.goto(f"{site}/{name}.html", wait_until="load")
-        self.page.wait_for_load_state("networkidle")
-        self.has_mathjax = self.page.locator(
-            "script[src*='mathjax/tex-chtml']").count() > 0
-        if self.has_mathjax:
-            self.page.wait_for_function(
-                "() => window.MathJax && MathJax.startup && "
-                "MathJax.startup.promise", timeout=90000)
-            self.page.evaluate("() => MathJax.startup.promise")
-
-    def _route(self, route):
-        parts = urlsplit(route.request.url)
-        if parts.scheme in ("data", "blob", "about"):
-            return route.continue_()
-        if parts.netloc != self.origin:
-            self.foreign.append(route.request.url)
-            return route.abort()
-        return route.continue_()
-
-    def _response(self, response):
-        if response.status >= 400:
-            self.failed.append(f"{response.url} (HTTP {response.status})")
-
-    def _console(self, message):
-        if message.type == "error":
-            self.errors.append(message.text)
-
-    def close(self):
-        self.context.close()
 
 
 @pytest.fixture(scope="module", params=PAGES)
