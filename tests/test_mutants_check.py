@@ -252,3 +252,170 @@ def test_f_overflowing_at_x_is_nonfinite_without_a_warning():
         r = check_gradient(f, lambda x: np.array([0.0, 1.0]), [1.0, 1.0])
     assert not r and r.diagnosis == "nonfinite"
     assert "f(x) is not finite at x = [1.0, 1.0]" in r.message
+
+
+# ------------------------------------ what a reader sees in each verdict
+# (second round of survivors, issue 21)
+
+def f_not_differentiable(x):
+    """x0 x1^2 / (x0^2 + x1^2): both partial derivatives are 0 at the
+    origin, but the directional derivative along (1, 1) is 1/2."""
+    return x[0] * x[1] ** 2 / (x[0] ** 2 + x[1] ** 2 + 1e-300)
+
+
+def test_partials_right_but_f_not_differentiable_fails_the_adjoint_test():
+    """The gradient of partial derivatives (0, 0) agrees entry by entry,
+    and the adjoint test catches that f is not differentiable at 0: the
+    verdict names the check and the point and asks the reader's question;
+    the result holds the point, the worst entry and both gradients."""
+    r = check_gradient(f_not_differentiable, lambda x: np.zeros(2),
+                       [0.0, 0.0])
+    assert not r and r.diagnosis == "pointwise"
+    assert str(r).startswith(
+        "FAIL check_gradient: your gradient matches the numerical one "
+        "entry by entry but fails the adjoint test at x = [0.0, 0.0]: "
+        "<u, J v> = 0 and <J^T u, v> = 0 from your J, but the derivative "
+        "of <u, f(x + t v)> is ")
+    assert r.message.endswith("(random u, v); is f differentiable there?")
+    assert r.max_error == 0.0 and r.where == (0,)
+    np.testing.assert_array_equal(r.x, [0.0, 0.0])
+    np.testing.assert_array_equal(r.expected, [0.0, 0.0])
+    np.testing.assert_array_equal(r.got, [0.0, 0.0])
+
+
+def _fj(x):
+    return np.array([f_not_differentiable(x), x[0]])
+
+
+def _Jj(x):
+    return np.array([[0.0, 0.0], [1.0, 0.0]])
+
+
+def test_a_check_is_the_same_on_every_run_and_seed_0_by_default():
+    """The adjoint test's random u, v come from `seed` (default 0): the
+    same call prints the same verdict, and another seed other numbers."""
+    runs = [str(check_jacobian(_fj, _Jj, [0.0, 0.0])) for _ in range(2)]
+    assert runs[0] == runs[1] == str(check_jacobian(_fj, _Jj, [0.0, 0.0],
+                                                    seed=0))
+    assert runs[0] != str(check_jacobian(_fj, _Jj, [0.0, 0.0], seed=1))
+    g = [str(check_gradient(f_not_differentiable, lambda x: np.zeros(2),
+                            [0.0, 0.0], **s)) for s in ({}, {"seed": 0},
+                                                        {"seed": 1})]
+    assert g[0] == g[1] != g[2]
+
+
+def test_check_hessian_draws_its_adjoint_test_from_seed_0_by_default():
+    """f = x0 x1^3 / (x0^2 + x1^2) has second partial derivatives at 0
+    (the mixed one 1/2) but no second derivative there: the adjoint test
+    fails with seed 0's numbers unless another seed is asked for."""
+    def f(x):
+        return x[0] * x[1] ** 3 / (x[0] ** 2 + x[1] ** 2 + 1e-300)
+
+    def H(x):
+        return np.array([[0.0, 0.5], [0.5, 0.0]])
+    default = check_hessian(f, H, [0.0, 0.0])
+    assert not default and "fails the adjoint test" in default.message
+    assert str(default) == str(check_hessian(f, H, [0.0, 0.0], seed=0))
+    assert str(default) != str(check_hessian(f, H, [0.0, 0.0], seed=1))
+
+
+def test_a_numerical_gradient_that_overflows_is_reported_as_nonfinite():
+    """f = exp(709 x0) is finite at x0 = 1, its derivative overflows."""
+    r = check_gradient(lambda x: np.exp(709 * x[0]) + x[1],
+                       lambda x: np.array([0.0, 1.0]), [1.0, 0.0])
+    assert not r and r.diagnosis == "nonfinite"
+    assert str(r) == ("FAIL check_gradient: the numerical gradient of f is "
+                      "not finite at x = [1.0, 0.0]; is f differentiable "
+                      "there?")
+
+
+def test_a_kink_is_reported_as_numeric_failing_with_its_exception():
+    r = check_gradient(lambda x: np.abs(x[0]) + x[1],
+                       lambda x: np.array([0.0, 1.0]), [0.0, 1.0])
+    assert not r and r.diagnosis == "raised"
+    assert r.message.startswith(
+        "mathlib.numeric could not differentiate f at x = [0.0, 1.0]: "
+        "ValueError: f has a kink at x[0] = 0.0")
+
+
+def test_a_derivative_dividing_by_zero_is_nonfinite_without_a_warning():
+    """The reader's own 1/0 gives inf: the verdict names the entry, and
+    no RuntimeWarning escapes (nor turns into a "raised" verdict)."""
+    import warnings
+
+    def grad(x):
+        return np.array([1.0, 1.0]) / np.array([0.0, 1.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = check_gradient(lambda x: x[0] ** 2 + x[1], grad, [1.0, 0.0])
+    assert not r and r.diagnosis == "nonfinite"
+    assert r.message == ("your gradient has the non-finite value inf at "
+                         "entry [0], x = [1.0, 0.0]")
+
+
+def test_a_half_size_gradient_reports_an_error_of_one_half():
+    """max_error is relative to the larger of the two: G = E / 2 is off
+    by 1/2 of E, not by 1 of G."""
+    r = check_gradient(f_grad, lambda x: g_true(x) / 2, X)
+    assert r.diagnosis == "scale" and "factor of 0.5" in r.message
+    assert r.max_error == pytest.approx(0.5, rel=1e-9)
+
+
+def test_a_plain_transpose_is_named_without_a_factor():
+    f = lambda x: np.array([x[0] * x[1], x[0] + 3 * x[1]])    # noqa: E731
+    J = lambda x: np.array([[x[1], x[0]], [1.0, 3.0]])         # noqa: E731
+    r = check_jacobian(f, lambda x: J(x).T, [2.0, -1.0])
+    assert r.message.startswith(
+        "your Jacobian equals the transpose of the right answer: a layout "
+        "mix-up (denominator layout?).")
+
+
+def test_a_wrong_scalar_derivative_prints_no_entry():
+    """One number 2.9 times the right one (not a simple ratio): a pointwise
+    verdict, which for a scalar has no entry to name."""
+    r = check_gradient(lambda t: t ** 3, lambda t: 2.9 * t ** 2, 0.5)
+    assert r.diagnosis == "pointwise"
+    assert r.message == "your gradient is wrong: yours 0.725, expected " \
+        "0.75. x = 0.5."
+
+
+def test_a_rounding_level_entry_of_a_large_gradient_prints_as_0():
+    """1e-9 next to 1e4 is rounding level: printed as 0, not 1e-09."""
+    r = check_gradient(lambda x: x[0] + 1e4 * x[1],
+                       lambda x: np.array([1e-9, 1e4]), [1.0, 1.0])
+    assert r.diagnosis == "pointwise"
+    assert "yours 0, expected 1." in r.message
+
+
+def test_of_equally_good_points_the_first_is_reported():
+    r = check_gradient(lambda x: x[0] + 2 * x[1],
+                       lambda x: np.array([1.0, 2.0]),
+                       points=[[1.0, 1.0], [2.0, 2.0]])
+    assert r and r.max_error == 0.0
+    np.testing.assert_array_equal(r.x, [1.0, 1.0])
+
+
+@pytest.mark.parametrize("bad, name", [(3, "int"), ("x", "str"),
+                                       ([], "list")])
+def test_points_that_are_not_a_list_of_points_are_named(bad, name):
+    with pytest.raises(TypeError, match=f"points must be a non-empty list "
+                       f"of points, got {name}$"):
+        check_gradient(f_grad, g_true, points=bad)
+
+
+def test_points_may_be_integer_arrays_like_x():
+    r = check_gradient(f_grad, g_true, points=[np.array([1, 2]),
+                                               np.array([0, -1])])
+    assert r and "worst of 2 points" in r.message
+
+
+def test_a_scalar_x_reaches_the_derivative_function_as_a_float():
+    """For a scalar x the reader's functions get a number (as they would
+    calling them by hand), not a 0-d array."""
+    seen = []
+
+    def df(t):
+        seen.append(type(t))
+        return 3 * t ** 2
+    assert check_gradient(lambda t: t ** 3, df, 0.5)
+    assert seen and all(issubclass(t, float) for t in seen)

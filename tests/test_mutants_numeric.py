@@ -53,3 +53,23 @@ def test_hessian_is_not_fooled_by_a_small_dropped_imaginary_part(eps):
                                np.diag(-np.sin(X) + 2 * eps), rtol=0,
                                atol=1e-10)
 
+
+
+# Near 0, where f is small and the screen's rounding allowance with it,
+# the screen resolves a dropped part of 1e-10 of the derivative: its
+# tolerance loosened 1000x (1e-12 -> 1e-9 of |f'|) let 1e-9 and 1e-10
+# through while the tests above stayed green.
+@pytest.mark.parametrize("eps", [1e-9, 1e-10])
+def test_derivative_near_0_is_not_fooled_by_a_tiny_dropped_part(eps):
+    def f(t):
+        return t + eps * np.real(t)
+    for t in (1e-3, -2e-3):
+        assert derivative(f, t) == pytest.approx(1 + eps, rel=0, abs=1e-12)
+
+
+@pytest.mark.parametrize("eps", [1e-9, 1e-10])
+def test_gradient_near_0_is_not_fooled_by_a_tiny_dropped_part(eps):
+    def f(x):
+        return np.sum(x) + eps * np.real(x[0])
+    np.testing.assert_allclose(gradient(f, np.array([1e-3, -2e-3])),
+                               [1 + eps, 1.0], rtol=0, atol=1e-12)
