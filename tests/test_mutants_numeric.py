@@ -13,7 +13,8 @@ accurate as for a complex-safe f.
 import numpy as np
 import pytest
 
-from mathlib.numeric import derivative, gradient, hessian, jacobian
+from mathlib.numeric import (derivative, directional_derivative, gradient,
+                             hessian, jacobian)
 
 X = np.array([0.7, -1.3])
 
@@ -153,3 +154,74 @@ def test_abs_norm_slogdet_and_logaddexp_get_the_complex_step(name):
     right = grad(_X4)
     assert np.max(np.abs(g - right)) <= 1e-15 * np.max(np.abs(right))
     assert len(calls) <= 16
+
+
+# ------------------------------------------- messages, limits and paths
+
+def test_a_vector_f_asked_for_a_gradient_is_told_to_use_jacobian():
+    with pytest.raises(ValueError) as e:
+        gradient(lambda x: np.array([1.0, 2.0]) * x[0], np.array([1.0, 2.0]))
+    assert str(e.value) == (
+        "f returned shape (2,) at x but gradient needs a scalar f (a float "
+        "or 0-d array); use jacobian for vector outputs")
+    with pytest.raises(ValueError) as e:
+        gradient(lambda x: np.sum(x ** 2) * np.ones(1), np.array([1.0, 2.0]))
+    assert str(e.value).endswith("use jacobian for vector outputs or "
+                                 "return f(x)[0]")
+
+
+def test_method_complex_says_why_f_does_not_qualify():
+    with pytest.raises(ValueError) as e:
+        jacobian(np.abs, np.array([1.0, -2.0]), method="complex")
+    assert str(e.value) == (
+        "method='complex' needs an f that accepts complex input and keeps "
+        "the imaginary part: f returned real values for complex input (it "
+        "drops the imaginary part); use method='auto'")
+
+
+def test_a_gradient_of_600_variables_is_exact():
+    """n = 600: the points are made one at a time (n^2 > 2^18 numbers)."""
+    x = np.linspace(-1.0, 1.0, 600)
+    g = gradient(lambda x: np.sum(x ** 3), x)
+    np.testing.assert_allclose(g, 3 * x ** 2, rtol=0, atol=1e-15)
+
+
+def test_a_jacobian_next_to_the_edge_of_f_s_domain():
+    """sqrt(x0) at x0 = 1e-7: the real screen's samples at x0 - t are nan;
+    the screen shrinks t instead of failing, and the answer is exact."""
+    J = jacobian(lambda x: np.array([np.sqrt(x[0]), x[1] * x[0]]),
+                 np.array([1e-7, 1.0]))
+    np.testing.assert_allclose(J, [[0.5 / np.sqrt(1e-7), 0.0],
+                                   [1.0, 1e-7]], rtol=1e-15, atol=0)
+
+
+def test_a_directional_derivative_in_one_variable_scales_with_v():
+    d = directional_derivative(lambda x: np.sin(x[0]), np.array([0.5]),
+                               np.array([3.0]))
+    assert d == pytest.approx(3 * np.cos(0.5), rel=1e-15)
+
+
+def _fh(x):
+    return np.exp(x[0]) * np.sin(x[1]) + x[0] ** 3 * x[1]
+
+
+def _Hh(x):
+    a, b = np.exp(x[0]) * np.sin(x[1]), np.exp(x[0]) * np.cos(x[1])
+    return np.array([[a + 6 * x[0] * x[1], b + 3 * x[0] ** 2],
+                     [b + 3 * x[0] ** 2, -a]])
+
+
+_XH = np.array([0.7, -0.4])
+
+
+@pytest.mark.parametrize("method, documented, bound", [
+    ("auto", 1e-14, 1e-13), ("complex", 1e-14, 1e-13),
+    ("richardson", 1e-11, 1e-11), ("central", 1e-7, 1e-7),
+    ("forward", 1e-5, 1e-4)])
+def test_each_hessian_method_is_as_accurate_as_documented(method,
+                                                          documented, bound):
+    """The module docstring: ~1e-14 (auto), ~1e-11 (real fallback), ~1e-7
+    (central, step eps**(1/4)) and ~1e-5 (forward, eps**(1/3))."""
+    H = hessian(_fh, _XH, method=method)
+    err = np.max(np.abs(H - _Hh(_XH))) / np.max(np.abs(_Hh(_XH)))
+    assert err <= bound
