@@ -10,6 +10,8 @@ drop a part of size 1e-6 and 1e-5 of the derivative (about 30 times what
 the screen can resolve at these points) and require the answer to be as
 accurate as for a complex-safe f.
 """
+import math
+
 import numpy as np
 import pytest
 
@@ -225,3 +227,72 @@ def test_each_hessian_method_is_as_accurate_as_documented(method,
     H = hessian(_fh, _XH, method=method)
     err = np.max(np.abs(H - _Hh(_XH))) / np.max(np.abs(_Hh(_XH)))
     assert err <= bound
+
+
+# Hessians, "auto": the 45-degree complex step started where two steps
+# will do (~1e-14, "a few 1e-12 near a singularity"), the real fallback
+# for f that is not complex-safe (~1e-11). The cost is part of the
+# promise: n(n+1) evaluations per step, two steps as a rule, plus the
+# screen. A mistake in the choice of the first step or in the screen
+# costs more steps (or a fallback) before it costs accuracy, so each
+# case bounds both: the error, and the calls of f (about 1.3 times what
+# this version needs).
+def _logsumexp_H(x):
+    p = np.exp(x) / np.sum(np.exp(x))
+    return np.diag(p) - np.outer(p, p)
+
+
+HESSIANS = {
+    "exp sin, n = 2": (_fh, _Hh, _XH, 1e-13, 22),
+    "log-sum-exp, n = 5": (lambda x: np.log(np.sum(np.exp(x))),
+                           _logsumexp_H, np.linspace(-1, 1, 5), 1e-13, 90),
+    "large x": (lambda x: np.sin(x[0]) * x[1] ** 2,
+                lambda x: np.array([[-np.sin(x[0]) * x[1] ** 2,
+                                     2 * np.cos(x[0]) * x[1]],
+                                    [2 * np.cos(x[0]) * x[1],
+                                     2 * np.sin(x[0])]]),
+                # sin at 300 is itself good to ~300 eps only
+                np.array([300.0, -40.0]), 5e-13, 35),
+    "abs, complexified": (lambda x: np.sum(np.abs(x) ** 3),
+                          lambda x: np.diag(6 * np.abs(x)),
+                          np.array([0.5, -1.5, 2.0]), 1e-13, 39),
+    "near a pole": (lambda x: 1 / (x[0] - 0.1) + x[1] ** 2 * x[0],
+                    lambda x: np.array([[2 / (x[0] - 0.1) ** 3, 2 * x[1]],
+                                        [2 * x[1], 2 * x[0]]]),
+                    np.array([0.2, 1.0]), 5e-12, 22),
+    "math.exp: real fallback": (
+        lambda x: math.exp(x[0]) * math.sin(x[1]),
+        lambda x: math.exp(x[0]) * np.array(
+            [[math.sin(x[1]), math.cos(x[1])],
+             [math.cos(x[1]), -math.sin(x[1])]]),
+        _XH, 1e-11, 61),
+}
+
+
+@pytest.mark.parametrize("name", HESSIANS)
+def test_hessian_auto_is_as_accurate_and_as_cheap_as_documented(name):
+    f, H, x, tol, max_calls = HESSIANS[name]
+    calls = []
+
+    def counted(z):
+        calls.append(1)
+        return f(z)
+    got = hessian(counted, x)
+    assert np.max(np.abs(got - H(x))) <= tol * np.max(np.abs(H(x)))
+    assert len(calls) <= max_calls
+
+
+@pytest.mark.parametrize("method", ["richardson", "auto"])
+def test_first_derivatives_on_the_real_path_are_accurate_to_1e_13(method):
+    """Richardson's method (and "auto" for an f that is not complex-safe:
+    math.exp) is accurate to ~1e-13."""
+    def f(x):
+        return math.exp(x[0]) * math.sin(x[1]) + x[0] ** 3 * x[1]
+    right = np.array([math.exp(0.7) * math.sin(-0.4) + 3 * 0.49 * -0.4,
+                      math.exp(0.7) * math.cos(-0.4) + 0.7 ** 3])
+    g = gradient(f, _XH, method=method)
+    assert np.max(np.abs(g - right)) <= 1e-13 * np.max(np.abs(right))
+    J = jacobian(lambda x: np.array([f(x), 2 * f(x)]), _XH, method=method)
+    np.testing.assert_allclose(J, [right, 2 * right], rtol=1e-13, atol=0)
+    assert derivative(math.exp, 0.3, method=method) == pytest.approx(
+        math.exp(0.3), rel=1e-13)
