@@ -6,12 +6,15 @@ loosened 1000x, and every other test stayed green. Each promise is
 checked here at its boundary, through the verdict a reader (or the
 exercise checker) gets.
 """
+import re
+
 import pytest
 import sympy as sp
 
-from mathlib.symbolic import equivalent
+from mathlib.symbolic import equivalent, jacobian, taylor
 
 x = sp.Symbol("x")
+y = sp.Symbol("y")
 # log(x**2)/2 and log(x) agree wherever both are real (x > 0), and sympy
 # cannot prove it: the verdict rests on the samples alone.
 SAME_BUT_UNPROVABLE = (sp.log(x ** 2) / 2, sp.log(x))
@@ -110,3 +113,47 @@ def test_a_repeated_variable_is_named():
         gradient(x * y, [x, y, x])
     with pytest.raises(ValueError, match="contains the Symbol y twice"):
         gradient(x * y, [x, y, y])
+
+
+# ------------------------------------------------ taylor and bad input
+# (second round of survivors, issue 21)
+
+@pytest.mark.parametrize("expr, value", [
+    (sp.sin(x) / x, "nan"),               # 0/0
+    (sp.Abs(sp.log(x)), "oo"),
+    (-sp.Abs(sp.log(x)), "-oo"),
+    (1 / x ** 2, "zoo"),                  # complex infinity
+    (sp.sqrt(x), "zoo")])                 # the derivative 1/(2 sqrt(x))
+def test_taylor_refuses_a_point_where_f_or_a_derivative_is_not_finite(
+        expr, value):
+    with pytest.raises(ValueError, match=r"expr or its derivatives are not "
+                       r"finite at the point \{x: 0\}: got .* = "
+                       + re.escape(value) + "$"):
+        taylor(expr, [x], {x: 0}, order=1)
+
+
+def test_log_rules_are_proved_not_just_sampled():
+    """log(x^2 y) = 2 log x + log y for positive x, y: sympy proves it
+    once the logs are expanded (a "symbolic" verdict, not "numeric")."""
+    r = equivalent(sp.log(x ** 2 * y), 2 * sp.log(x) + sp.log(y),
+                   domain={"x": (0, 5), "y": (0, 5)})
+    assert r and r.method == "symbolic"
+    assert r.reason.startswith("sympy proves a - b = 0")
+
+
+def test_bad_variables_and_points_are_named_in_the_error():
+    X = sp.Matrix(2, 2, sp.symbols("a b c d"))
+    with pytest.raises(TypeError) as e:
+        taylor(x, "x", {x: 0})
+    assert str(e.value) == ("vars must be a list or tuple of sympy Symbols "
+                            "or a Matrix of Symbols, got str")
+    with pytest.raises(ValueError) as e:
+        taylor(x, X, {})
+    assert str(e.value) == ("vars is a 2x2 Matrix; this function needs a "
+                            "vector of variables (flatten it, e.g. list(X))")
+    with pytest.raises(ValueError) as e:
+        jacobian([], [x])
+    assert str(e.value) == "exprs is empty; give at least one expression"
+    with pytest.raises(TypeError) as e:
+        taylor(x, [x], 3)
+    assert str(e.value) == "point must be a list, tuple or dict, got int"
