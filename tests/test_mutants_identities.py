@@ -180,3 +180,65 @@ def test_a_rule_is_stated_in_both_layouts_as_well_formed_latex():
     assert get("scalar-mul-wrt-z").latex_denominator == (
         r"\left(\frac{\partial (z \mathbf{x})}{\partial z}\right)^{\top} = "
         r"\mathbf{x}^{\top} \in \mathbb{R}^{1 \times n}")
+
+
+# ----------------------- what verify says about a misprinted formula
+# (second round of survivors, issue 21)
+
+def _printed(num, den, shape_num=r"1 \times n", shape_den=r"n \times 1"):
+    from mathlib.identities import formula_rule
+    from mathlib.identities._expr import T, vec
+    x, y = vec("x"), vec("y")
+    return formula_rule("printed", "x.y, as printed", 4, T(x) * y, x,
+                        num=num(x, y), den=den(x, y), shape_num=shape_num,
+                        shape_den=shape_den,
+                        shapes=lambda d: {"x": (d["n"],), "y": (d["n"],)})
+
+
+def test_verify_says_which_layout_is_misprinted():
+    from mathlib.identities._expr import T
+    r = verify(_printed(lambda x, y: T(x), lambda x, y: y))
+    assert r.message.startswith("trial 1 (n=6, m=5, k=3, N=4): numerator "
+                                "layout: relative error ")
+    r = verify(_printed(lambda x, y: T(y), lambda x, y: x))
+    assert r.message.startswith("trial 1 (n=6, m=5, k=3, N=4): denominator "
+                                "layout: relative error ")
+
+
+def test_verify_says_what_a_wrong_printed_shape_means():
+    from mathlib.identities._expr import T
+    r = verify(_printed(lambda x, y: T(y), lambda x, y: y,
+                        shape_num=r"n \times 1"))
+    assert not r.passed
+    assert r.message == (r"trial 1 (n=6, m=5, k=3, N=4): raised "
+                         r"PrintedShapeError: numerator layout: "
+                         r"the printed shape n \times 1 means (6, 1), the "
+                         r"formula gives (1, 6)")
+
+
+def test_an_unknown_rule_name_without_close_names_points_to_RULES():
+    from mathlib.identities import get
+    with pytest.raises(KeyError) as info:
+        get("zzqqxx")
+    assert info.value.args[0] == ("no rule named 'zzqqxx' (see RULES for "
+                                  "the list)")
+
+
+def test_a_chapter_that_is_not_an_int_is_named():
+    from mathlib.identities import by_chapter
+    with pytest.raises(TypeError) as info:
+        by_chapter("4")
+    assert str(info.value) == "chapter must be an int, got str"
+
+
+def test_a_claim_with_an_imaginary_part_fails():
+    """A hand-built rule claiming y + 0.001i for d(x.y)/dx: the imaginary
+    part is part of the claim and of its error (verify used to cast it
+    away, with only a ComplexWarning, and pass)."""
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = verify(_dot_rule(lambda x, y: y + 1e-3j))
+    assert not r.passed and "relative error" in r.message
+    assert r.max_error > 1e-4
+    assert verify(_dot_rule(lambda x, y: y + 0j)).passed
