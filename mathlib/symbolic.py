@@ -435,6 +435,10 @@ def _points(n):
     return f"{n} random point{'' if n == 1 else 's'}"
 
 
+def _agree(n):
+    return "agrees" if n == 1 else "agree"
+
+
 def _real_dummies(groups, intervals):
     """Map every free symbol to a real Dummy with its interval's sign."""
     subs = {}
@@ -640,7 +644,7 @@ def _verdict(pairs, groups, intervals, floats, rtol, used):
     except OutOfTime:
         proved = None      # sympy could not decide in time: numeric verdict
     if proved:
-        also = f" (and {_points(used)} agree)" if used else ""
+        also = f" (and {_points(used)} {_agree(used)})" if used else ""
         return Equivalence(True, f"sympy proves a - b = 0{also}", None,
                            "symbolic", used)
     if proved is False:
@@ -648,7 +652,7 @@ def _verdict(pairs, groups, intervals, floats, rtol, used):
                            "(too small to see at 40 digits)", None,
                            "symbolic", used)
     if used >= (MIN_NUMERIC if groups else 1):
-        return Equivalence(True, f"{_points(used)} agree to "
+        return Equivalence(True, f"{_points(used)} {_agree(used)} to "
                            f"{rtol:.0e} relative (40 digits); sympy could "
                            "not prove it symbolically", None, "numeric",
                            used)

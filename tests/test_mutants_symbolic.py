@@ -157,3 +157,70 @@ def test_bad_variables_and_points_are_named_in_the_error():
     with pytest.raises(TypeError) as e:
         taylor(x, [x], 3)
     assert str(e.value) == "point must be a list, tuple or dict, got int"
+
+
+# ------------------------------------------- each verdict and its words
+
+def test_max_and_min_identities_are_proved_through_piecewise():
+    """Max(x, 0) = 2 Max(x/2, 0) (and the same for Min) on (-1, 1):
+    sympy proves them once Max and Min are rewritten as Piecewise."""
+    for f in (sp.Max, sp.Min):
+        r = equivalent(f(x, 0), 2 * f(x / 2, 0), domain=(-1, 1))
+        assert r and r.method == "symbolic", f
+
+
+def test_the_variables_are_real_in_the_proof():
+    """|x|^2 = x^2 holds for real x (not for complex): proved, because
+    the proof treats the sampled variables as real."""
+    r = equivalent(sp.Abs(x) ** 2, x ** 2, domain=(-1, 1))
+    assert r and r.method == "symbolic"
+
+
+def test_an_integer_domain_is_open_at_both_ends():
+    """n in (0, 3) is 1 or 2, never 0 or 3: (n - 1)(n - 2) = 0 there."""
+    n = sp.Symbol("n", integer=True)
+    r = equivalent((n - 1) * (n - 2), 0, domain={"n": (0, 3)})
+    assert r and r.samples == 12
+
+
+def test_a_proof_reports_the_points_that_agreed():
+    r = equivalent(sp.sin(x) ** 2 + sp.cos(x) ** 2, 1)
+    assert r and r.method == "symbolic" and r.samples == 12
+    assert r.reason == "sympy proves a - b = 0 (and 12 random points agree)"
+
+
+def test_a_difference_too_small_to_sample_is_found_by_sympy():
+    """x + 10^-50 and x agree at 40 digits everywhere; sympy sees the
+    exact nonzero constant: False, method "symbolic", no witness."""
+    r = equivalent(x + sp.Rational(1, 10 ** 50), x, domain=(0, 1))
+    assert not r and r.method == "symbolic" and r.witness is None
+    assert r.samples == 12
+    assert r.reason == ("a - b simplifies to a nonzero constant (too small "
+                        "to see at 40 digits)")
+
+
+def test_too_few_real_points_and_no_proof_is_undecided():
+    """sqrt(x - 0.95) is real on 2.5% of (-1, 1) only."""
+    c = sp.sqrt(x - sp.Rational(95, 100))
+    r = equivalent(c * sp.log(x ** 2) / 2, c * sp.log(x), domain=(-1, 1))
+    assert not r and r.method == "undecided" and r.samples == 2
+    assert r.reason == ("undecided: only 2 sample points where both sides "
+                        "are real and finite, and sympy could not prove "
+                        "a - b = 0")
+
+
+def test_a_separating_point_is_printed_to_6_digits_with_the_count():
+    """|x| and x on (-1, 1): the first sample (x > 0) agrees, the second
+    separates them; the verdict says where, to 6 significant digits."""
+    r = equivalent(sp.Abs(x), x, domain=(-1, 1))
+    assert not r and r.method == "sample" and r.samples == 1
+    assert r.reason == ("they differ at x = -0.460427: a = 0.460427, "
+                        "b = -0.460427")
+
+
+def test_one_agreeing_point_is_singular():
+    """Sides without variables are compared at one point: "1 random point
+    agrees", not "agree"."""
+    r = equivalent(sp.sqrt(8), 2 * sp.sqrt(2))
+    assert r and r.samples == 1
+    assert r.reason == "sympy proves a - b = 0 (and 1 random point agrees)"
