@@ -224,3 +224,17 @@ def test_one_agreeing_point_is_singular():
     r = equivalent(sp.sqrt(8), 2 * sp.sqrt(2))
     assert r and r.samples == 1
     assert r.reason == "sympy proves a - b = 0 (and 1 random point agrees)"
+
+
+def test_floats_agree_to_1e_12_relative_and_not_beyond():
+    """With 15-digit Floats the tolerance is 10^(3 - 15) = 1e-12 relative:
+    0.1 x against x/10 off by 5e-13 relative agrees, off by 2e-12 not
+    (x in (10, 20), where the values exceed 1 and the test is
+    relative)."""
+    def b(rel):
+        return sp.Rational(1, 10) * x * (1 + rel)
+    r = equivalent(0.1 * x, b(sp.Rational(5, 10 ** 13)), domain=(10, 20))
+    assert r and r.method == "numeric"
+    assert "agree to 1e-12 relative" in r.reason
+    assert not equivalent(0.1 * x, b(sp.Rational(2, 10 ** 12)),
+                          domain=(10, 20))
