@@ -29,45 +29,48 @@ XC, YC, AM = ENV["x"][:, None], ENV["y"][:, None], ENV["A"]
 P = np.array([np.e, 1.0]) / (np.e + 1)        # softmax of (1, 0)
 
 CASES = [
-    (E.lse(x), r"\operatorname{lse}(\mathbf{x})",
+    (lambda: E.lse(x), r"\operatorname{lse}(\mathbf{x})",
      [[np.log(np.sum(np.exp(XC)))]]),
-    (E.sqrt(y), r"\sqrt{\mathbf{y}}", np.sqrt(YC)),
-    (E.inner(A, B), r"\langle A, B \rangle", [[3.0 * AM.sum()]]),
-    (E.entries_sum(x), r"\mathbf{1}^{\top} \mathbf{x}", [[-0.5]]),
-    (E.Stack(z, E.exp(z)), r"\begin{bmatrix} z \\ \exp(z) \end{bmatrix}",
+    (lambda: E.sqrt(y), r"\sqrt{\mathbf{y}}", np.sqrt(YC)),
+    (lambda: E.inner(A, B), r"\langle A, B \rangle", [[3.0 * AM.sum()]]),
+    (lambda: E.entries_sum(x), r"\mathbf{1}^{\top} \mathbf{x}", [[-0.5]]),
+    (lambda: E.Stack(z, E.exp(z)), r"\begin{bmatrix} z \\ \exp(z) \end{bmatrix}",
      [[2.0], [np.exp(2.0)]]),
-    (E.softmax_rows(S), r"\operatorname{softmax}_{\text{rows}}(S)",
+    (lambda: E.softmax_rows(S), r"\operatorname{softmax}_{\text{rows}}(S)",
      [P, P]),
-    (E.softmax_rows(S, causal=True),
+    (lambda: E.softmax_rows(S, causal=True),
      r"\operatorname{softmax}_{\text{causal}}(S)", [[1.0, 0.0], P]),
-    (E.correlate(x, w), r"\mathbf{x} \star \mathbf{w}", [[3.0], [-2.5]]),
-    (E.correlate(x + y, w), r"(\mathbf{x} + \mathbf{y}) \star \mathbf{w}",
+    (lambda: E.correlate(x, w), r"\mathbf{x} \star \mathbf{w}", [[3.0], [-2.5]]),
+    (lambda: E.correlate(x + y, w), r"(\mathbf{x} + \mathbf{y}) \star \mathbf{w}",
      [[5.5], [-4.0]]),
-    (E.correlate(x, w + w), r"\mathbf{x} \star (\mathbf{w} + \mathbf{w})",
+    (lambda: E.correlate(x, w + w), r"\mathbf{x} \star (\mathbf{w} + \mathbf{w})",
      [[6.0], [-5.0]]),
-    (E.HadDiv(x + y, y), r"(\mathbf{x} + \mathbf{y}) \oslash \mathbf{y}",
+    (lambda: E.HadDiv(x + y, y), r"(\mathbf{x} + \mathbf{y}) \oslash \mathbf{y}",
      (XC + YC) / YC),
-    (E.HadDiv(x, x + y), r"\mathbf{x} \oslash (\mathbf{x} + \mathbf{y})",
+    (lambda: E.HadDiv(x, x + y), r"\mathbf{x} \oslash (\mathbf{x} + \mathbf{y})",
      XC / (XC + YC)),
-    (E.conv_matrix(w, x), r"C_{\mathbf{w}}",
+    (lambda: E.conv_matrix(w, x), r"C_{\mathbf{w}}",
      [[1.0, -1.0, 0.0], [0.0, 1.0, -1.0]]),
-    (E.OneHot(i, A), r"\operatorname{onehot}(\mathbf{i})",
+    (lambda: E.OneHot(i, A), r"\operatorname{onehot}(\mathbf{i})",
      [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]),
-    (E.Num(0.5) * x, r"0.5 \mathbf{x}", 0.5 * XC),
-    (E.Num(2.0) * x, r"2 \mathbf{x}", 2 * XC),
-    (A * E.Num(2), r"A \cdot 2", 2 * AM),
-    (A * z, r"A z", 2 * AM),
-    (z * E.Frac(x, z), r"z\, \frac{\mathbf{x}}{z}", XC),
-    (E.T(E.inv(A)), r"(A^{-1})^{\top}", np.linalg.inv(AM).T),
-    (1 + x, r"1 + \mathbf{x}", 1 + XC),
+    (lambda: E.Num(0.5) * x, r"0.5 \mathbf{x}", 0.5 * XC),
+    (lambda: E.Num(2.0) * x, r"2 \mathbf{x}", 2 * XC),
+    (lambda: A * E.Num(2), r"A \cdot 2", 2 * AM),
+    (lambda: A * z, r"A z", 2 * AM),
+    (lambda: z * E.Frac(x, z), r"z\, \frac{\mathbf{x}}{z}", XC),
+    (lambda: E.T(E.inv(A)), r"(A^{-1})^{\top}", np.linalg.inv(AM).T),
+    (lambda: 1 + x, r"1 + \mathbf{x}", 1 + XC),
+    (lambda: x / 2, r"\frac{\mathbf{x}}{2}", XC / 2),
+    (lambda: x / z, r"\frac{\mathbf{x}}{z}", XC / 2),
 ]
 
 
 # plain ids: mutmut passes each test id on a command line
-@pytest.mark.parametrize("expr, tex, value", CASES,
+@pytest.mark.parametrize("build, tex, value", CASES,
                          ids=[f"case{k}" for k in range(len(CASES))])
-def test_each_operation_prints_and_evaluates_what_it_states(expr, tex,
+def test_each_operation_prints_and_evaluates_what_it_states(build, tex,
                                                             value):
+    expr = build()          # built here, not at import (see the docstring)
     assert expr.tex() == tex
     np.testing.assert_allclose(expr.ev(ENV), value, rtol=1e-13)
 
@@ -128,3 +131,37 @@ def test_a_formula_rule_draws_its_points_from_its_own_sample():
     before = len(seen)
     assert verify(r, trials=2)
     assert len(seen) == before + 2
+
+
+def test_sizes_of_one_unnamed_and_skipped_arguments():
+    """A size 1 prints as 1; a size that is no size or product of two
+    sizes is refused by name; an argument the formulas do not use is
+    left out without ending the list."""
+    r = formula_rule("test-one", "a test", 4, E.T(x) * y, x, num=E.T(y),
+                     den=y, shape_num=r"1 \times n", shape_den=r"n \times 1",
+                     shapes=lambda d: {"unused": (d["n"],), "x": (d["n"],),
+                                       "y": (d["n"],), "c": (d["n"], 1)})
+    assert argument_shapes(r) == (r"$\mathbf{x} \in \mathbb{R}^{n}$, "
+                                  r"$\mathbf{y} \in \mathbb{R}^{n}$")
+    r = formula_rule("test-one", "a test", 4, E.T(x) * w, x, num=E.T(w),
+                     den=w, shape_num=r"1 \times n", shape_den=r"n \times 1",
+                     shapes=lambda d: {"x": (d["n"], 1), "w": (d["n"], 1)})
+    assert argument_shapes(r) == (r"$\mathbf{x} \in \mathbb{R}^{n \times "
+                                  r"1}$, $\mathbf{w} \in \mathbb{R}^{n "
+                                  r"\times 1}$")
+    r = _sum_rule(lambda d: {"x": (11,), "y": (11,)})
+    with pytest.raises(ValueError) as e:
+        argument_shapes(r)
+    assert str(e.value) == "cannot name the size 11"
+
+
+def test_a_vector_function_is_transposed_not_a_gradient():
+    """f = A x is a vector: its denominator-layout statement is the
+    transposed Jacobian, never a gradient nabla (which is for scalar f)."""
+    r = formula_rule("test-ax", "a test", 4, A * x, x, num=A, den=E.T(A),
+                     shape_num=r"m \times n", shape_den=r"n \times m",
+                     shapes=lambda d: {"A": (d["m"], d["n"]),
+                                       "x": (d["n"],)})
+    assert r.latex_denominator.startswith(
+        r"\left(\frac{\partial (A \mathbf{x})}{\partial \mathbf{x}}"
+        r"\right)^{\top} = A^{\top}")
