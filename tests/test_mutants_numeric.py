@@ -336,3 +336,21 @@ def test_a_richardson_hessian_uses_real_differences_only():
                                   [math.cos(-0.4), -math.sin(-0.4)]])
     got = hessian(f, _XH, method="richardson")
     assert np.max(np.abs(got - H)) <= 1e-11 * np.max(np.abs(H))
+
+
+def test_a_hessian_of_81_variables_is_exact():
+    """n = 81: the n(n+1)/2 pairs of directions times n numbers exceed
+    2^18, and the points are made one at a time."""
+    x = np.linspace(-1.0, 1.0, 81)
+    H = hessian(lambda x: np.sum(x ** 3), x)
+    np.testing.assert_allclose(H, np.diag(6 * x), rtol=0, atol=1e-13)
+
+
+def test_method_complex_hessian_says_why_f_does_not_qualify():
+    with pytest.raises(ValueError) as e:
+        hessian(lambda x: math.exp(x[0]), np.array([1.0, 2.0]),
+                method="complex")
+    assert str(e.value) == (
+        "method='complex' needs an f that accepts complex input: f returned "
+        "real values for complex input (it drops the imaginary part); use "
+        "method='auto'")
