@@ -238,3 +238,10 @@ def test_floats_agree_to_1e_12_relative_and_not_beyond():
     assert "agree to 1e-12 relative" in r.reason
     assert not equivalent(0.1 * x, b(sp.Rational(2, 10 ** 12)),
                           domain=(10, 20))
+
+
+def test_a_negative_domain_makes_the_variables_negative_in_the_proof():
+    """sqrt(x^2) = -x for x in (-2, -1): proved, because the proof knows
+    x < 0 there (|x| = -x)."""
+    r = equivalent(sp.sqrt(x ** 2), -x, domain=(-2, -1))
+    assert r and r.method == "symbolic"
