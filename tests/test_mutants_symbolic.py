@@ -245,3 +245,25 @@ def test_a_negative_domain_makes_the_variables_negative_in_the_proof():
     x < 0 there (|x| = -x)."""
     r = equivalent(sp.sqrt(x ** 2), -x, domain=(-2, -1))
     assert r and r.method == "symbolic"
+
+
+def test_an_integer_domain_reaches_its_last_integer():
+    """n in (0, 3) takes 2 as well as 1: n - 1 = 0 fails at n = 2."""
+    n = sp.Symbol("n", integer=True)
+    r = equivalent(n - 1, 0, domain={"n": (0, 3)})
+    assert not r and r.reason == "they differ at n = 2: a = 1, b = 0"
+
+
+def test_without_a_domain_reals_are_drawn_from_minus_2_to_2():
+    r = equivalent(x + 1, x)
+    assert -2 < r.witness["point"][x] < 2
+    assert r.reason == "they differ at x = 0.547847: a = 1.54785, " \
+        "b = 0.547847"
+
+
+def test_a_scalar_and_a_matrix_differ_in_shape():
+    r = equivalent(x, sp.Matrix([x, x]))
+    assert not r and r.method == "shape"
+    assert r.reason == "a has shape a scalar, b has shape (2, 1)"
+    r = equivalent(sp.Matrix([x, x]), x)
+    assert r.reason == "a has shape (2, 1), b has shape a scalar"
