@@ -34,10 +34,14 @@ How to convert a question (ch01.py is the worked example)
 3. A function question keeps its ``box``, ``edge_points`` and shapes the
    same in every variant (the grader samples a submission once and
    compares the samples with other students' variants).
-4. Add the question to ``tests/test_exercise_variants.py``'s table only
-   if it needs a check beyond the generic ones (reference right, each
-   mistake named, sign, factor, transpose); every parameterised question
-   is tested automatically over a fixed list of students.
+4. Nothing to add to the tests: ``tests/test_exercise_variants.py``
+   checks every parameterised question over a fixed list of students
+   (require holds, the reference is right, each mistake is named, minus
+   / twice / the transpose of the answer get "sign" / "scale" /
+   "transpose"). A generic check that cannot apply to a question goes
+   into its ``EXEMPT`` table with the reason. Run
+   ``python -m mathlib.exercises write`` and check that the committed
+   notebooks did not change (the default variant is the book's).
 
 Design
 ------
