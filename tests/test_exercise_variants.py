@@ -31,6 +31,12 @@ EXEMPT = {
                               "the answer",
     ("ch07.q2", "transpose"): "a Hessian is symmetric: its transpose is "
                               "the answer",
+    ("ch08.q4", "scale"): "twice the answer can be the named mistake "
+                          "-X⁻²E (it is in the book's numbers)",
+    ("ch08.q5", "transpose"): "the transpose of the answer is the named "
+                              "mistake X⁻¹ + A (numerator layout)",
+    ("ch08.q6", "transpose"): "the softmax Jacobian is symmetric: its "
+                              "transpose is the answer",
 }
 
 
