@@ -35,6 +35,10 @@ EXEMPT = {
                           "-X⁻²E (it is in the book's numbers)",
     ("ch08.q5", "transpose"): "the transpose of the answer is the named "
                               "mistake X⁻¹ + A (numerator layout)",
+    ("ch09.q2", "scale"): "twice the answer is the named mistake "
+                          "'the factor 1/√d is missing' (d = 4)",
+    ("ch09.q3", "scale"): "twice the answer is the named mistake "
+                          "'the factor 1/√d is missing' (d = 4)",
     ("ch08.q6", "transpose"): "the softmax Jacobian is symmetric: its "
                               "transpose is the answer",
 }
@@ -132,6 +136,7 @@ def test_two_students_get_different_numbers(q):
 def test_every_problem_set_has_parameterised_questions():
     keys = {q.id.split(".")[0] for q in PARAMETERISED}
     assert "ch01" in keys
+    assert {"ch05", "ch06", "ch07", "ch08", "ch09"} <= keys
 
 
 def test_no_identifier_is_the_books_question():
