@@ -248,13 +248,22 @@ $\frac{\partial C}{\partial b}$, a number, and assign it to `dC_db`.""",
         mistakes=[(lambda k=k: named[k], messages[k]) for k in range(4)])
 
 
+def _tenth(rng, lo, hi):
+    """A multiple of 0.1 in [lo, hi], not 0."""
+    while True:
+        v = int(rng.integers(round(10 * lo), round(10 * hi) + 1)) / 10
+        if v:
+            return v
+
+
 def _toy_draw(rng):
+    """Integer examples; targets, weights and bias in tenths, so that
+    the answers take many values (few students share them)."""
     return {"X": tuple(tuple(float(rng.integers(-2, 3)) for _ in range(3))
                        for _ in range(4)),
-            "y": tuple(_pick(rng, [-1.0, 0.5, 1.0, 1.5, 2.0, 3.0])
-                       for _ in range(4)),
-            "w": tuple(_pick(rng, HALVES) for _ in range(3)),
-            "b": _pick(rng, [-1.0, -0.5, 0.5, 1.0])}
+            "y": tuple(_tenth(rng, -1, 3) for _ in range(4)),
+            "w": tuple(_tenth(rng, -1.5, 1.5) for _ in range(3)),
+            "b": _tenth(rng, -1, 1)}
 
 
 Q2 = parameterised(

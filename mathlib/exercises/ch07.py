@@ -11,6 +11,7 @@ itself changes with the variant (minimum, maximum or saddle).
 """
 
 import functools
+from fractions import Fraction
 
 import numpy as np
 import sympy as sp
@@ -649,11 +650,21 @@ def _q7_valid(p):
     return True
 
 
+def _half(lam):
+    """lam / 2 as the factor of a LaTeX term: "\\tfrac{1}{2}\\, ", "",
+    "2\\, "."""
+    r = Fraction(lam).limit_denominator(8) / 2
+    if r == 1:
+        return ""
+    if r.denominator == 1:
+        return f"{r.numerator}\\, "
+    return fr"\tfrac{{{r.numerator}}}{{{r.denominator}}}\, "
+
+
 def _q7(p):
     lam, c = p["lam"], p["c"]
     newton, named = _q7_functions(p)
-    half = r"\tfrac{1}{2}" if lam == 1 else \
-        fr"\tfrac{{{num(lam)}}}{{2}}"
+    half = _half(lam)
     shifted = any(c)
     norm = r"\|\mathbf{w} - \mathbf{c}\|^2" if shifted else \
         r"\|\mathbf{w}\|^2"
@@ -673,7 +684,7 @@ def _q7(p):
 
 $$
 f(\mathbf{w}) = \log \sum_{i=1}^{3} e^{w_i}
-+ [[half]]\, [[norm]]
++ [[half]][[norm]]
 $$
 
 (log-sum-exp with weight decay[[towards]], defined below as `f_newton`). Its
