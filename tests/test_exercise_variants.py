@@ -188,3 +188,12 @@ def test_bad_identifiers_and_rosters_are_refused_plainly():
     with pytest.raises(RosterError, match="empty"):
         read_roster("\n\n")
     assert read_roster("email,name\nA@x.org,Ada\n") == ["a@x.org"]
+
+
+def test_a_factor_is_named_when_the_answer_has_one_nonzero_entry():
+    # plain_factor was given a Fraction and raised TypeError (a variant
+    # of ch06.q7 has a gradient with a single nonzero entry at a point)
+    from mathlib.exercises._compare import value_problem
+    E = np.array([[0.0, 1.5], [0.0, 0.0]])
+    assert value_problem(2 * E, E, 1e-6)[0] == "scale"
+    assert value_problem(1.5 * E, E, 1e-6)[0] == "pointwise"
