@@ -31,6 +31,8 @@ How to convert a question (ch01.py is the worked example)
    again from the same generator, so a variant is still a function of
    (question, student). Make the space large (hundreds of variants or
    more), so that two students rarely share numbers.
+   When a question reuses another one's numbers ("A as in question 5"),
+   pass ``share=lambda s: {"A": Q5.variant(s).values["A"]}``.
 3. A function question keeps its ``box``, ``edge_points`` and shapes the
    same in every variant (the grader samples a submission once and
    compares the samples with other students' variants).
@@ -153,9 +155,10 @@ def latex_num(v):
 class Params:
     """How a question's parameters are drawn, and its variants."""
 
-    def __init__(self, make, default, draw, require=()):
+    def __init__(self, make, default, draw, require=(), share=None):
         self.make, self.default = make, dict(default)
         self.draw, self.require = draw, list(require)
+        self.share = share
 
     def values_for(self, qid, student):
         """The parameters of a student's variant (None: the default)."""
@@ -164,6 +167,8 @@ class Params:
         rng = np.random.default_rng(variant_seed(qid, student))
         for _ in range(MAX_TRIES):
             p = self.draw(rng)
+            if self.share is not None:          # another question's
+                p.update(self.share(student))
             if all(ok(p) for ok, _ in self.require):
                 return p
         raise RuntimeError(f"{qid}: no valid variant in {MAX_TRIES} "
@@ -174,9 +179,13 @@ class Params:
         return [why for ok, why in self.require if not ok(p)]
 
 
-def parameterised(make, *, default, draw, require=()):
-    """The default question of ``make`` with its variants attached."""
-    params = Params(make, default, draw, require)
+def parameterised(make, *, default, draw, require=(), share=None):
+    """The default question of ``make`` with its variants attached.
+
+    ``share(student)``, if given, returns parameters taken from another
+    question's variant for the same student (a matrix that two questions
+    use), merged into every draw."""
+    params = Params(make, default, draw, require, share)
     q = make(dict(default))
     q.params, q.values, q._root = params, dict(default), q
     q._variants = functools.lru_cache(maxsize=512)(
