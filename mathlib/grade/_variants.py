@@ -185,6 +185,9 @@ def copied_variant(job, answers, roster):
     if len(wrong) < need:
         return None
     candidates = [None] + sorted(roster - {job.student})
+    for q, _ in wrong:                 # here, once per batch: cached
+        for who in candidates:
+            _warm(q.variant(who))
 
     def compare():
         best = (0, None, [])
@@ -193,11 +196,9 @@ def copied_variant(job, answers, roster):
             hits = []
             for q, value in wrong:
                 other = q.variant(who)
-                if other.values == q.values:
-                    continue
-                if quick[q.id] is not None and not _close(
-                        quick[q.id], _values_at(other, None)):
-                    continue           # cheap: the formulas differ
+                if other.values == q.values or not _may_agree(
+                        other, value, quick[q.id], job.seed):
+                    continue           # cheap: the answers differ
                 try:
                     v = other.judge(value, "grade", job.seed)
                 except Exception:
@@ -219,6 +220,39 @@ def copied_variant(job, answers, roster):
     return f"answers match {name} variant rather than its own on " \
         f"{', '.join(hits)} ({right_own} of {len(answered)} right for " \
         "its own variant)"
+
+
+def _warm(q):
+    """Compute what comparing with variant q needs, in the grader's own
+    process (the comparison runs in a child, whose results are lost)."""
+    if q.kind in ("number", "array", "choice"):
+        q.reference()
+    elif q.kind in ("expression", "matrix") and not hasattr(q, "_quick"):
+        q._quick = _values_at(q, None)
+
+
+def _may_agree(other, value, quick, seed):
+    """False when a cheap look shows that the answer is not right for
+    the variant ``other``: formulas at a few points, a function at its
+    first sample point."""
+    if other.kind in ("expression", "matrix"):
+        return _close(quick, getattr(other, "_quick", None))
+    if other.kind == "function":
+        values = getattr(value, "values", None)
+        if not values:
+            return False
+        import numpy as np
+        got = values[0]
+        try:
+            got = np.asarray(got, dtype=float)
+            point = other.points_for("grade", seed)[0]
+            arg = float(point) if np.ndim(point) == 0 else np.array(point)
+            want = np.asarray(other.reference(arg), dtype=float)
+        except (TypeError, ValueError):
+            return True
+        return got.shape == want.shape and bool(np.allclose(
+            got, want, rtol=1e-5, atol=1e-8))
+    return True
 
 
 def _points(q):
