@@ -93,9 +93,9 @@ above.""", c=_coef(c), n=n, m=_coef(m)),
 
 Q2 = parameterised(
     _q2, default={"c": 1, "n": 2, "m": 1},
-    draw=lambda rng: {"c": int(rng.integers(1, 5)),
+    draw=lambda rng: {"c": int(rng.integers(1, 10)),
                       "n": int(rng.integers(2, 5)),
-                      "m": int(rng.integers(1, 4))})
+                      "m": int(rng.integers(1, 6))})
 
 # ---------------------------------------------------------- question 3
 
@@ -162,8 +162,8 @@ array of shape `(3,)`, the shape of `x`.""", c=c, a=_coef(a)),
 
 Q4 = parameterised(
     _q4, default={"a": 1, "c": 1},
-    draw=lambda rng: {"a": _pick(rng, [1, 2, 3, 4, 5]),
-                      "c": _pick(rng, [1, 2, 3, 4, 5, 6])})
+    draw=lambda rng: {"a": int(rng.integers(1, 10)),
+                      "c": int(rng.integers(1, 10))})
 
 # ---------------------------------------------------------- question 5
 

@@ -368,8 +368,9 @@ Assign the letter, as a string, to `critical`.""", f=f),
 
 Q7 = parameterised(
     _q7, default={"s4": 1, "s2": -2},
-    draw=lambda rng: {"s4": _pick(rng, [1, 2, 3, -1, -2]),
-                      "s2": _pick(rng, [-4, -3, -2, -1, 1, 2, 3, 4])})
+    draw=lambda rng: {"s4": _pick(rng, [1, 2, 3, 4, 5, -1, -2, -3]),
+                      "s2": _pick(rng, [-6, -5, -4, -3, -2, -1, 1, 2, 3,
+                                        4, 5, 6])})
 
 # ---------------------------------------------------------- question 8
 

@@ -244,31 +244,32 @@ def _one_route():
 # ---------------------------------------------------------- question 4
 
 
-def _expansion(n=2, c=1):
-    return sp.Matrix(X) * z**n + c * z * sp.ones(3, 1)
+def _expansion(n=2, c=1, k=1):
+    return k * sp.Matrix(X) * z**n + c * z * sp.ones(3, 1)
 
 
-def _du_dz(n=2, c=1):
-    return _du_dz_at(n, c).copy()
-
-
-@functools.lru_cache(maxsize=256)
-def _du_dz_at(n, c):
-    return symbolic.jacobian(_expansion(n, c), [z])
-
-
-def _du_dz_without_ones(n=2, c=1):
-    return _du_dz_without_ones_at(n, c).copy()
+def _du_dz(n=2, c=1, k=1):
+    return _du_dz_at(n, c, k).copy()
 
 
 @functools.lru_cache(maxsize=256)
-def _du_dz_without_ones_at(n, c):
-    return symbolic.jacobian(sp.Matrix(X) * z**n, [z])
+def _du_dz_at(n, c, k):
+    return symbolic.jacobian(_expansion(n, c, k), [z])
+
+
+def _du_dz_without_ones(n=2, c=1, k=1):
+    return _du_dz_without_ones_at(n, c, k).copy()
+
+
+@functools.lru_cache(maxsize=256)
+def _du_dz_without_ones_at(n, c, k):
+    return symbolic.jacobian(k * sp.Matrix(X) * z**n, [z])
 
 
 def _q4(p):
-    n, c = p["n"], p["c"]
+    n, c, k = p["n"], p["c"], p["k"]
     cz = "z" if c == 1 else f"{c}z"
+    kz = f"z^{n}" if k == 1 else f"{k}z^{n}"
     term = "∂(x + z)/∂z = 1" if c == 1 else f"∂(x + {c}z)/∂z = {c}"
     column = "a column of ones" if c == 1 else f"a column of {c}s"
     return MatrixQuestion(
@@ -281,25 +282,26 @@ def _q4(p):
 (a column) and let a scalar $z$ vary:
 
 $$
-\mathbf{u}(z) = z^[[n]] \mathbf{x} + [[cz]] = z^[[n]] \mathbf{x} + [[cz]]\mathbf{1},
+\mathbf{u}(z) = [[kz]] \mathbf{x} + [[cz]] = [[kz]] \mathbf{x} + [[cz]]\mathbf{1},
 $$
 
 where, as in numpy, $+\,[[cz]]$ adds $[[cz]]$ to every entry ($\mathbf{1}$ is
 the $3 \times 1$ column of ones). Give
 $\frac{\partial \mathbf{u}}{\partial z}$ in numerator layout, a
 $3 \times 1$ column, as a SymPy `Matrix` in the symbols `x1`, `x2`, `x3`,
-`z` defined above. Assign it to `du_dz`.""", n=n, cz=cz),
+`z` defined above. Assign it to `du_dz`.""", kz=kz, cz=cz),
         template="du_dz = None  # your answer: a 3 x 1 sympy Matrix",
-        reference=lambda: _du_dz(n, c),
-        mistakes=[(lambda: _du_dz_without_ones(n, c), "the derivative of "
-                   f"the term {cz} added to every entry is missing: it "
+        reference=lambda: _du_dz(n, c, k),
+        mistakes=[(lambda: _du_dz_without_ones(n, c, k), "the derivative "
+                   f"of the term {cz} added to every entry is missing: it "
                    f"contributes {term}, {column}.")])
 
 
 Q4 = parameterised(
-    _q4, default={"n": 2, "c": 1},
+    _q4, default={"n": 2, "c": 1, "k": 1},
     draw=lambda rng: {"n": int(rng.integers(2, 6)),
-                      "c": _pick(rng, [-3, -2, -1, 1, 2, 3, 4])})
+                      "c": _pick(rng, [-3, -2, -1, 1, 2, 3, 4]),
+                      "k": int(rng.integers(1, 6))})
 
 
 # ---------------------------------------------------------- question 5
