@@ -348,7 +348,7 @@ def _q7(p):
            "B": "compute f''(0): its sign says cup or cap.",
            "C": "f''(0) ≠ 0, so the second-derivative test decides.",
            "D": "f'(0) = 0, so it is a critical point."}
-    f = f"{_coef(s4)}x^4 {'-' if s2 < 0 else '+'} {num(abs(s2))}x^2"
+    f = f"{_coef(s4)}x^4 {'-' if s2 < 0 else '+'} {_coef(abs(s2))}x^2"
     return ChoiceQuestion(
         "ch03.q7", "critical", title="Sorting a critical point", points=1,
         options={"A": "a local minimum", "B": "a local maximum",

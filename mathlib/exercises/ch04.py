@@ -268,9 +268,10 @@ def _du_dz_without_ones_at(n, c, k):
 
 def _q4(p):
     n, c, k = p["n"], p["c"], p["k"]
-    cz = "z" if c == 1 else f"{c}z"
+    cz = "z" if c == 1 else "-z" if c == -1 else f"{c}z"
     kz = f"z^{n}" if k == 1 else f"{k}z^{n}"
-    term = "∂(x + z)/∂z = 1" if c == 1 else f"∂(x + {c}z)/∂z = {c}"
+    term = "∂(x + z)/∂z = 1" if c == 1 else f"∂(x + {cz})/∂z = {c}" \
+        if c > 0 else f"∂(x - {cz[1:]})/∂z = {c}"
     column = "a column of ones" if c == 1 else f"a column of {c}s"
     return MatrixQuestion(
         "ch04.q4", "du_dz", title="Scalar expansion", points=1,
@@ -282,14 +283,16 @@ def _q4(p):
 (a column) and let a scalar $z$ vary:
 
 $$
-\mathbf{u}(z) = [[kz]] \mathbf{x} + [[cz]] = [[kz]] \mathbf{x} + [[cz]]\mathbf{1},
+\mathbf{u}(z) = [[kz]] \mathbf{x} [[pcz]] = [[kz]] \mathbf{x} [[pcz]]\mathbf{1},
 $$
 
-where, as in numpy, $+\,[[cz]]$ adds $[[cz]]$ to every entry ($\mathbf{1}$ is
+where, as in numpy, $+\,[[pz]]$ adds $[[cz]]$ to every entry ($\mathbf{1}$ is
 the $3 \times 1$ column of ones). Give
 $\frac{\partial \mathbf{u}}{\partial z}$ in numerator layout, a
 $3 \times 1$ column, as a SymPy `Matrix` in the symbols `x1`, `x2`, `x3`,
-`z` defined above. Assign it to `du_dz`.""", kz=kz, cz=cz),
+`z` defined above. Assign it to `du_dz`.""", kz=kz, cz=cz,
+                    pcz=f"+ {cz}" if c > 0 else f"- {cz[1:]}",
+                    pz=cz if c > 0 else f"({cz})"),
         template="du_dz = None  # your answer: a 3 x 1 sympy Matrix",
         reference=lambda: _du_dz(n, c, k),
         mistakes=[(lambda: _du_dz_without_ones(n, c, k), "the derivative "
