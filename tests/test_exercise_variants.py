@@ -22,11 +22,16 @@ from mathlib.exercises._roster import RosterError, read_roster
 from mathlib.exercises._variant import StudentError, normalise_student
 from mathlib.exercises._wire import encode
 
-STUDENTS = [f"s{k:04d}" for k in range(12)]     # fixed: reproducible
+STUDENTS = [f"s{k:04d}" for k in range(16)]     # fixed: reproducible
+# formulas are compared by sympy (slower): fewer students, still fixed
+FORMULA_STUDENTS = STUDENTS[:6]
 PARAMETERISED = [q for q in questions() if q.parameterised]
 
 # (question id, check) pairs exempt from a generic check, with the reason
 EXEMPT = {
+    ("ch03.q2", "sign"): "minus the answer is the named mistake "
+                         "'steepest descent'",
+    ("ch03.q4", "sign"): "either unit tangent is right",
     ("ch07.q1", "transpose"): "a Hessian is symmetric: its transpose is "
                               "the answer",
     ("ch07.q2", "transpose"): "a Hessian is symmetric: its transpose is "
@@ -95,7 +100,8 @@ def _square(q):
 @pytest.mark.parametrize("q", PARAMETERISED, ids=lambda q: q.id)
 def test_every_variant_is_valid_and_keeps_its_feedback(q):
     assert not q.params.broken(q.values), q.values     # the default too
-    for s in STUDENTS:
+    formula = q.kind in ("expression", "matrix")
+    for s in FORMULA_STUDENTS if formula else STUDENTS:
         v = variant(q.id, s)
         where = f"{q.id} for {s} {v.values}"
         assert not v.params.broken(v.values), where
@@ -109,6 +115,7 @@ def test_every_variant_is_valid_and_keeps_its_feedback(q):
                 f"{where}: {got}"
             assert got.feedback.endswith(message[1:]), f"{where}: {got}"
         if v.kind == "choice":
+            assert set(v.hints) == set(v.options) - {v.reference()}, where
             continue
         checks = {"sign": -1, "scale": 2}
         for diagnosis, c in checks.items():
@@ -135,8 +142,8 @@ def test_two_students_get_different_numbers(q):
 
 def test_every_problem_set_has_parameterised_questions():
     keys = {q.id.split(".")[0] for q in PARAMETERISED}
-    assert "ch01" in keys
-    assert {"ch05", "ch06", "ch07", "ch08", "ch09"} <= keys
+    assert {"ch01", "ch02", "ch03", "ch04", "ch05", "ch06", "ch07", "ch08",
+            "ch09"} <= keys
 
 
 def test_no_identifier_is_the_books_question():

@@ -188,7 +188,7 @@ def parameterised(make, *, default, draw, require=(), share=None):
     params = Params(make, default, draw, require, share)
     q = make(dict(default))
     q.params, q.values, q._root = params, dict(default), q
-    q._variants = functools.lru_cache(maxsize=512)(
+    q._variants = functools.lru_cache(maxsize=4096)(
         lambda student: _build(q, student))
     return q
 
@@ -198,4 +198,23 @@ def _build(q, student):
     v = q.params.make(p)
     assert v.id == q.id and v.name == q.name and type(v) is type(q), v
     v.params, v.values, v.student, v._root = q.params, p, student, q
+    if v.kind != "function":    # computed once per variant (the grader
+        v.reference = _memo(v.reference)    # compares many variants)
+        v.mistakes = [(_memo(w), m) for w, m in v.mistakes]
     return v
+
+
+def _memo(func):
+    """A function of no arguments computed once; each call gets a copy
+    of a mutable result (a numpy array, a sympy Matrix)."""
+    box = []
+
+    def once():
+        if not box:
+            box.append(func())
+        value = box[0]
+        if isinstance(value, np.ndarray) or getattr(
+                value, "is_Matrix", False):
+            return value.copy()
+        return value
+    return once

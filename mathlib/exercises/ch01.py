@@ -165,7 +165,7 @@ Formulas are compared for $0 < x < 4$.""", f=_power(c, n), log=log),
 
 Q4 = parameterised(
     _q4, default={"c": 1, "n": 2, "a": 1},
-    draw=lambda rng: {"c": int(rng.integers(1, 4)),
+    draw=lambda rng: {"c": int(rng.integers(1, 6)),
                       "n": int(rng.integers(2, 7)),
                       "a": _pick(rng, [1, 2, 3, 5, 7])})
 
@@ -191,7 +191,7 @@ string).""", c=c, k=k),
 Q5 = parameterised(
     _q5, default={"k": 2, "c": 1},
     draw=lambda rng: {"k": _pick(rng, [-5, -4, -3, -2, 2, 3, 4, 5, 6, 7]),
-                      "c": int(rng.integers(1, 6))},
+                      "c": int(rng.integers(1, 10))},
     require=[(lambda p: abs(p["k"]) > 1, "k = ±1 makes the mistake right "
               "or its negative")])
 
