@@ -639,7 +639,7 @@ then walk back from $\bar{h}_[[T]] = 1$. You can compare your results with
 Q8 = parameterised(
     _q8, default={"steps": 3, "bias": 0.0},
     draw=lambda rng: {"steps": int(rng.integers(2, 7)),
-                      "bias": int(rng.integers(-6, 7)) / 4})
+                      "bias": int(rng.integers(-12, 13)) / 8})
 
 
 QUESTIONS = [

@@ -349,8 +349,8 @@ def _q3_valid(p):
 
 Q3 = parameterised(
     _q3, default={"a": 1, "c": 2},
-    draw=lambda rng: {"a": int(rng.integers(1, 10)),
-                      "c": int(rng.integers(1, 10))},
+    draw=lambda rng: {"a": int(rng.integers(1, 13)),
+                      "c": int(rng.integers(1, 13))},
     require=[(lambda p: p["a"] != p["c"], "a ≠ c: otherwise minus the "
               "answer is its transpose (and a = c = 1 is the chapter's "
               "g)"),
