@@ -1,6 +1,7 @@
 """How fast does the grader grade a batch? Prints a markdown table.
 
     python benchmarks/grading.py [--n 50] [-j 2] [--chapter ch02]
+        [--roster]
 
 Makes N submissions of one problem set (a mix of the samples in
 tests/submissions: all correct, blank, and the two with one mistake of
@@ -13,6 +14,13 @@ its own kernel (nothing is reused between students) in its own
 namespaces when the grader is root, so kernel start-up and the
 notebook's imports dominate. The load average is printed with the
 figures: on a shared machine, compare runs at similar loads.
+
+With ``--roster`` the batch is graded with a roster of N students, one
+submission each (named ``sNNNN_...``): every submission is graded
+against its own student's variant, and since the samples answer the
+book's default variant, every parameterised answer is wrong for its
+own variant and compared with all N other variants (the worst case of
+the check for copied variants).
 """
 
 import argparse
@@ -34,6 +42,8 @@ def main(argv=None):
     p.add_argument("--n", type=int, default=50)
     p.add_argument("-j", "--jobs", type=int, default=2)
     p.add_argument("--chapter", default="ch02")
+    p.add_argument("--roster", action="store_true",
+                   help="grade with a roster of N students (variants)")
     args = p.parse_args(argv)
     samples = ROOT / "tests" / "submissions" / args.chapter
     mix = [m for m in MIX if (samples / f"{m}.ipynb").exists()]
@@ -42,15 +52,21 @@ def main(argv=None):
         batch.mkdir()
         for k in range(args.n):
             kind = mix[k % len(mix)]
-            shutil.copy(samples / f"{kind}.ipynb",
-                        batch / f"student{k:03d}-{kind}.ipynb")
+            name = f"s{k:04d}_{kind}" if args.roster else \
+                f"student{k:03d}-{kind}"
+            shutil.copy(samples / f"{kind}.ipynb", batch / f"{name}.ipynb")
+        roster = []
+        if args.roster:
+            Path(tmp, "roster.csv").write_text("student\n" + "".join(
+                f"s{k:04d}\n" for k in range(args.n)))
+            roster = ["--roster", str(Path(tmp, "roster.csv"))]
         load_before = os.getloadavg()
         start = time.perf_counter()
         run = subprocess.run(
             [sys.executable, "-m", "mathlib.grade",
              str(ROOT / "exercises" / f"{args.chapter}.ipynb"), str(batch),
              "--out", str(Path(tmp, "out")), "-j", str(args.jobs),
-             "--quiet"], cwd=ROOT, capture_output=True, text=True)
+             "--quiet", *roster], cwd=ROOT, capture_output=True, text=True)
         seconds = time.perf_counter() - start
         load_after = os.getloadavg()
         if run.returncode:
@@ -63,7 +79,9 @@ def main(argv=None):
 
     isolated, how = sandbox_support()
     print(f"{args.n} submissions of {args.chapter} ({', '.join(mix)}), "
-          f"-j {args.jobs}, {os.cpu_count()} CPUs; isolation: "
+          f"-j {args.jobs}, {os.cpu_count()} CPUs; "
+          f"{'roster of ' + str(args.n) + ' (variants); ' if args.roster else ''}"
+          "isolation: "
           f"{how if isolated else 'none (' + how + ')'}; load average "
           f"(1 min) {load_before[0]:.1f} before, {load_after[0]:.1f} "
           "after (a shared machine: other work slows this down)\n")

@@ -22,20 +22,78 @@ instructor's grader (``python -m mathlib.grade``) uses other points.
 
 check(question_id, answer)      print feedback (returns None)
 evaluate(question_id, answer)   the Verdict, without printing
+student(identifier)             use your own variant (your numbers)
+show(question_id)               a question's prompt with your numbers
 question(question_id)           the Question object
 questions(key=None)             all questions, or those of "ch02", ...
 chapters()                      the problem sets
+
+Variants: a notebook made for a student (by the instructor from a
+roster, or with ``python -m mathlib.exercises write --student ID``)
+starts with ``student("ID")``; from then on ``check`` judges the answers
+against that student's own numbers. Without it, every question is the
+default variant, the one the book shows.
 """
 
 from ._questions import STATUSES, Verdict
 from ._registry import (UnknownQuestion, chapter, chapters, question,
-                        questions)
+                        questions, variant)
+from ._variant import StudentError, normalise_student
 
 __all__ = ["check", "evaluate", "question", "questions", "chapters",
-           "chapter", "Verdict", "UnknownQuestion", "STATUSES"]
+           "chapter", "variant", "student", "show", "Verdict",
+           "UnknownQuestion", "StudentError", "STATUSES"]
+
+_CURRENT = {"student": None}
+CURRENT = object()          # evaluate(..., student=CURRENT): student()'s
 
 
-def evaluate(question_id, answer):
+def student(identifier=None):
+    """Use the variant of the student ``identifier`` from now on
+    (``None``: the default variant, the book's numbers).
+
+    Introduced with per-student variants. The notebooks made for a
+    student call it in their first cell; ``check`` then judges every
+    answer against that student's numbers.
+
+    Examples
+    --------
+    >>> student("s0001")
+    Variant of student s0001: check() now judges your answers against
+    your own numbers.
+    >>> student(None)
+    Default variant: the numbers the book shows.
+    """
+    _CURRENT["student"] = normalise_student(identifier)
+    who = _CURRENT["student"]
+    print(_wrap(f"Variant of student {who}: check() now judges your "
+                "answers against your own numbers." if who else
+                "Default variant: the numbers the book shows."))
+
+
+def show(question_id):
+    """Show a question's prompt with the current student's numbers (as
+    Markdown in Jupyter and Colab, as text elsewhere).
+
+    Examples
+    --------
+    >>> show("ch01.q3")       # doctest: +ELLIPSIS
+    For $f(x) = 5x - 3$, ...
+    """
+    q = variant(question_id, _CURRENT["student"])
+    try:
+        from IPython import get_ipython
+        from IPython.display import Markdown, display
+        if get_ipython() is not None:
+            display(Markdown(q.prompt))
+            return None
+    except ImportError:
+        pass
+    print(q.prompt)
+    return None
+
+
+def evaluate(question_id, answer, student=CURRENT):
     """Check an answer and return the Verdict (truthy iff correct).
 
     Introduced with the problem sets (chapters 1 to 3).
@@ -47,6 +105,9 @@ def evaluate(question_id, answer):
         (a KeyError) whose message lists close matches.
     answer : any
         The value of the answer variable.
+    student : str or None
+        Judge against this student's variant (default: the one chosen
+        with :func:`student`; None: the default variant).
 
     Returns
     -------
@@ -59,12 +120,17 @@ def evaluate(question_id, answer):
     >>> v = evaluate("ch01.q1", 3.0)
     >>> v.status, v.points, v.max_points
     ('correct', 1, 1)
+    >>> evaluate("ch01.q1", 3.0, student="s0001").status
+    'incorrect'
+
     >>> print(evaluate("ch01.q2", [[12.61, 12.0601, 12.006001]]).feedback)
     Not yet. Wrong shape: expected (3,), got (1, 3): a row vector where a
     flat array of shape (3,) is expected (the numbers are right: use
     .ravel()).
     """
-    return question(question_id).check(answer)
+    if student is CURRENT:
+        student = _CURRENT["student"]
+    return variant(question_id, student).check(answer)
 
 
 def check(question_id, answer):
@@ -101,7 +167,7 @@ def check(question_id, answer):
     [ch01.q1 limit_value] Not yet. It has the wrong sign: it equals minus
     the right value.
     """
-    q = question(question_id)
+    q = variant(question_id, _CURRENT["student"])
     try:
         verdict = q.check(answer)
     except Exception as exc:         # a checker bug must not hide feedback

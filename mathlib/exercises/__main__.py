@@ -1,18 +1,29 @@
 """Write the problem-set notebooks from the registry.
 
-    python -m mathlib.exercises write [DIR]    (default: exercises/ of the
-                                                repository)
+    python -m mathlib.exercises write [DIR]    the book's notebooks, the
+                                               default variant (default
+                                               DIR: exercises/ of the
+                                               repository)
+    python -m mathlib.exercises write DIR --student ID [--set chNN]
+                                               one student's notebooks
+                                               (self-service)
+    python -m mathlib.exercises write DIR --roster ROSTER.csv [--set chNN]
+                                               every student's notebooks:
+                                               DIR/<id>/chNN.ipynb
     python -m mathlib.exercises list           the questions, one a line
 
 The setup cell comes from the repository's tools/notebooks.py, so this
 command runs from a checkout of the book.
 """
 
+import argparse
 import sys
 from pathlib import Path
 
 from . import _notebook
-from ._registry import chapters
+from ._registry import chapter, chapters
+from ._roster import RosterError, read_roster
+from ._variant import StudentError, normalise_student
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,6 +38,16 @@ def setup_source():
     return notebooks.setup_cell_source()
 
 
+def _write(target, sets, source, student=None):
+    target.mkdir(parents=True, exist_ok=True)
+    for c in sets:
+        path = target / f"{c.key}.ipynb"
+        path.write_text(_notebook.dumps(_notebook.build(c, source,
+                                                        student)),
+                        encoding="utf-8")
+        print(f"wrote {path}")
+
+
 def main(argv):
     command = argv[1] if len(argv) > 1 else ""
     if command == "list":
@@ -37,13 +58,27 @@ def main(argv):
         return
     if command != "write":
         sys.exit(__doc__)
-    target = Path(argv[2]) if len(argv) > 2 else ROOT / "exercises"
+    p = argparse.ArgumentParser(prog="python -m mathlib.exercises write")
+    p.add_argument("dir", nargs="?", default=str(ROOT / "exercises"))
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--student", help="one student's identifier")
+    who.add_argument("--roster", help="CSV of student identifiers")
+    p.add_argument("--set", action="append", help="only this problem set "
+                   "(chNN; may be repeated)")
+    args = p.parse_args(argv[2:])
+    try:
+        sets = [chapter(k) for k in args.set] if args.set else chapters()
+        students = read_roster(args.roster) if args.roster else \
+            [normalise_student(args.student)]
+    except (ValueError, RosterError, StudentError) as exc:
+        sys.exit(f"python -m mathlib.exercises write: error: {exc}")
     source = setup_source()
-    for c in chapters():
-        path = target / f"{c.key}.ipynb"
-        path.write_text(_notebook.dumps(_notebook.build(c, source)),
-                        encoding="utf-8")
-        print(f"wrote {path}")
+    target = Path(args.dir)
+    if args.roster:
+        for s in students:
+            _write(target / s, sets, source, s)
+    else:
+        _write(target, sets, source, students[0])
 
 
 if __name__ == "__main__":

@@ -128,7 +128,8 @@ def _factor(G, E, rtol):
     r = simple_ratio(c)
     if r is None or r == 1 or not close(G, float(r) * E, rtol):
         return None
-    if np.count_nonzero(E) < 2 and r != -1 and plain_factor(r) is None:
+    if np.count_nonzero(E) < 2 and r != -1 and \
+            plain_factor(float(r)) is None:
         return None        # with one nonzero entry any G is a multiple
     return r
 

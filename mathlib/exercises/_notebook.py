@@ -68,20 +68,40 @@ def _points(n):
     return f"{n} point{'' if n == 1 else 's'}"
 
 
-def build(chapter, setup_source):
-    """The notebook (a dict in nbformat 4.5) of one problem set."""
+VARIANT = """**Your own numbers.** This notebook was made for student
+`{student}`: the questions state your numbers, and the cell below tells
+`check` to judge your answers against them. Do not change it; your
+instructor's grader knows whose submission it is from where it was handed
+in, not from this cell, and flags a notebook made for someone else."""
+
+
+def build(chapter, setup_source, student=None):
+    """The notebook (a dict in nbformat 4.5) of one problem set; with a
+    ``student`` identifier, that student's variant (their numbers in
+    every prompt and given cell, and a first cell calling
+    ``student(...)``)."""
+    from ._variant import normalise_student
+
+    student = normalise_student(student)
     first = chapter.questions[0]
     title = f"# Problem set {chapter.number}: {chapter.title}\n\n" \
         f"{chapter.intro}\n\nThere are {len(chapter.questions)} questions " \
         f"worth {chapter.max_points} points.\n\n" + \
         HOW_TO.format(first=first.id, name=first.name)
+    imports = IMPORT_CELL
+    if student is not None:
+        title += "\n\n" + VARIANT.format(student=student)
+        imports = IMPORT_CELL.replace("import check",
+                                      "import check, student") + \
+            f"\n\nstudent({student!r})"
     cells = [
         _cell("code", setup_source, "setup", {"tags": ["remove-cell"]}),
         _cell("markdown", title, "title"),
-        _cell("code", IMPORT_CELL, "imports"),
+        _cell("code", imports, "imports"),
         _cell("code", chapter.given, "given"),
     ]
     for k, q in enumerate(chapter.questions, 1):
+        q = q.variant(student)
         tag = q.id.replace(".", "-")
         head = f"## Question {k}: {q.title} ({_points(q.points)})\n\n"
         cells.append(_cell("markdown", head + q.prompt, f"{tag}-prompt"))
@@ -95,11 +115,13 @@ def build(chapter, setup_source):
     cells.append(_cell("markdown", DONE, "done"))
     for cell in cells:
         cell["source"] = cell["source"].splitlines(keepends=True)
-    return {"cells": cells,
-            "metadata": {"kernelspec": {"display_name": "Python 3",
-                                        "language": "python",
-                                        "name": "python3"},
-                         "language_info": {"name": "python"}},
+    metadata = {"kernelspec": {"display_name": "Python 3",
+                               "language": "python", "name": "python3"},
+                "language_info": {"name": "python"}}
+    if student is not None:
+        metadata["exercise_variant"] = {"set": chapter.key,
+                                        "student": student}
+    return {"cells": cells, "metadata": metadata,
             "nbformat": 4, "nbformat_minor": 5}
 
 

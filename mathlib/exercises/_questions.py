@@ -145,9 +145,25 @@ class Question:
         self.template = template or \
             f"{name} = None  # your answer: {self.expects}"
         self.mistakes = list(mistakes)
+        self.params, self.values, self.student = None, {}, None
 
     def __repr__(self):
         return f"<{type(self).__name__} {self.id} ({self.name})>"
+
+    @property
+    def parameterised(self):
+        """True if the question has per-student variants."""
+        return self.params is not None
+
+    def variant(self, student=None):
+        """This question with a student's parameters (see ``_variant``):
+        itself for no identifier or a question without parameters."""
+        from ._variant import normalise_student
+        student = normalise_student(student)
+        if self.params is None:
+            return self
+        root = self._root
+        return root if student is None else root._variants(student)
 
     @property
     def public_seed(self):

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 __all__ = ["Chapter", "UnknownQuestion", "chapters", "chapter", "question",
-           "questions"]
+           "questions", "variant"]
 
 # One module per problem set: ch01.py, ch02.py, ... beside this file.
 CHAPTER_MODULES = tuple(sorted(
@@ -122,3 +122,18 @@ def question(qid):
     listing = f" Questions of {prefix}: {', '.join(same)}." if same else \
         f" Problem sets: {', '.join(c.key for c in chapters())}."
     raise UnknownQuestion(f"there is no question {qid!r}.{hint}{listing}")
+
+
+def variant(qid, student=None):
+    """The question ``qid`` as the student ``student`` sees it: their
+    parameters (see ``_variant``); the default question for None or for
+    a question without parameters.
+
+    Examples
+    --------
+    >>> variant("ch01.q1") is question("ch01.q1")
+    True
+    >>> variant("ch01.q1", "s0001").values != question("ch01.q1").values
+    True
+    """
+    return question(qid).variant(student)

@@ -4,7 +4,8 @@ Introduced with the problem sets (``exercises/``, chapters 1 to 3)::
 
     python -m mathlib.grade ASSIGNMENT.ipynb SUBMISSION.ipynb... --out DIR
         [--timeout 120] [--cell-timeout S] [-j N] [--seed N] [--quiet]
-    python -m mathlib.grade --gradescope ASSIGNMENT.ipynb
+        [--roster ROSTER.csv]
+    python -m mathlib.grade --gradescope ASSIGNMENT.ipynb [--roster R]
 
 ASSIGNMENT is the problem-set notebook as handed out (or a key such as
 ``ch02``); SUBMISSION may also be a directory of notebooks. Output in
@@ -66,6 +67,22 @@ Design: why nothing a student does can change a grade
   finishes and all of them again at the end, after every kernel is
   dead: anything a notebook wrote into DIR is overwritten. The grader
   warns if files of the mathlib installation change during a run.
+
+Per-student variants: whose submission is it?
+---------------------------------------------
+With ``--roster``, each submission is graded against the variant of the
+student named by where the LMS put it (a folder or file name of the
+submissions folder that is a roster identifier; on Gradescope, the users
+in ``submission_metadata.json``), never by the notebook. A student
+writes the notebook but not the LMS's record of who handed it in; a
+``student(...)`` call or a signed token inside the notebook would travel
+with a classmate's notebook handed in as one's own. The notebook's claim
+is cross-checked ("made for ..."), answers right for another student's
+variant (or the book's) rather than their own are flagged ("answers
+match ..."), and a location naming no roster student is flagged ("not on
+the roster"). Flags go to the ``flagged`` column of grades.csv and to a
+test hidden from students in the Gradescope results; they never change
+points. See ``_variants``.
 
 Limits: without root or namespaces, kernels run as the grader's user
 and see its processes and files; a process that clears its environment

@@ -32,6 +32,7 @@ from mathlib.exercises._decode import Undefined, WireError, decode
 from mathlib.exercises._questions import GRADE, Verdict
 
 from . import _notebooks as N
+from . import _variants as V
 from ._extract import extraction_cell
 from ._sealed import KEY_MESSAGE
 
@@ -62,6 +63,11 @@ class Job:
         self.run_cells = self.skipped = []
         self.report = None         # the final dict
         self.notes = []
+        self.student = None        # whose variant it is graded against
+        self.questions = None      # the questions of that variant
+        self.variant_flags = []    # identity and copy findings
+        self.roster = None         # set of identifiers, or None
+        self.decoded = {}          # qid -> the decoded answer
 
 
 # ------------------------------------------------------------- processes
@@ -314,6 +320,13 @@ def _judge(job, questions, result):
     verdicts = []
     for q in questions:
         verdicts.append(_judge_one(job, q, answers.get(q.name), cells))
+    if job.roster is not None:
+        own = [(q, job.decoded[q.id], v) for q, v in zip(questions,
+                                                           verdicts)
+               if q.parameterised and q.id in job.decoded]
+        copied = V.copied_variant(job, own, job.roster)
+        if copied:
+            job.variant_flags.append(copied)
     statuses = {c["status"] for c in faults}
     status = "kernel died" if "died" in statuses else \
         "timeout" if statuses & {"timeout", "not run"} else \
@@ -363,6 +376,7 @@ def _judge_one(job, q, answer, cells):
                        "grader's code in the notebook changed?).")
     if isinstance(value, Undefined):
         return _undefined(job, q, cells)
+    job.decoded[q.id] = value
     return q.judge_limited(value, GRADE, job.seed, seconds=JUDGE_TIMEOUT)
 
 
@@ -404,7 +418,9 @@ def _undefined(job, q, cells):
 def _report(job, status, reason, verdicts):
     return {"submission": job.name, "path": str(job.path),
             "status": status, "reason": reason,
-            "flagged": "; ".join(sorted(set(job.flags.values()))),
+            "flagged": "; ".join(sorted(set(job.flags.values())) +
+                                 job.variant_flags),
+            "student": job.student or "",
             "score": sum(v.points for v in verdicts),
             "max_score": sum(v.max_points for v in verdicts),
             "seed": job.seed,
@@ -545,13 +561,17 @@ def read_submissions(jobs):
 
 
 def grade_all(questions, paths, *, timeout=120.0, cell_timeout=None,
-              jobs=1, seed=None, on_done=None, names=None, hide=()):
+              jobs=1, seed=None, on_done=None, names=None, hide=(),
+              roster=None, identity=None):
     """Grade every submission; returns their reports in input order.
 
     ``on_done(job)`` is called as each one finishes (progress, output).
     ``names`` are the submissions' names in the reports (default: the
     file names); ``hide`` directories the submissions must not see (the
-    output directory, the submissions' folders).
+    output directory, the submissions' folders). ``roster`` (a list of
+    student identifiers) grades each submission against the variant of
+    the student its location names and flags copies; ``identity`` is
+    (student, why) from the LMS for a single submission (Gradescope).
     """
     if cell_timeout is None:
         cell_timeout = max(2.0, timeout / 4)
@@ -565,7 +585,11 @@ def grade_all(questions, paths, *, timeout=120.0, cell_timeout=None,
             names[i]) > 1 else 0]).generate_state(1)[0]), names[i])
         for i, p in enumerate(paths)]
     read_submissions(all_jobs)
+    roster = None if roster is None else set(roster)
     for job in all_jobs:
+        job.roster = roster
+        V.assign(job, roster, identity)
+        job.questions = [q.variant(job.student) for q in questions]
         if job.fault is None:
             for qid, why in N.key_reaches(job.cells, questions).items():
                 job.flags[qid] = why
@@ -587,7 +611,7 @@ def _run_jobs(all_jobs, questions, batch, timeout, cell_timeout, jobs,
     while pending or running:
         while pending and len(running) < jobs:
             job = pending.pop(0)
-            if _start(job, questions, timeout, cell_timeout, batch):
+            if _start(job, job.questions, timeout, cell_timeout, batch):
                 running.append(job)
             elif on_done:
                 on_done(job)
@@ -598,7 +622,7 @@ def _run_jobs(all_jobs, questions, batch, timeout, cell_timeout, jobs,
             if not (done or late):
                 continue
             running.remove(job)
-            _finish(job, questions, killed=late and not done)
+            _finish(job, job.questions, killed=late and not done)
             now = package_fingerprint()
             if now != fingerprint:
                 changed = sorted(k for k in set(now) | set(fingerprint)

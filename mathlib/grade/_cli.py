@@ -110,7 +110,8 @@ def _write(path, text):
 
 
 def grade(assignment, submissions, out, *, timeout=120.0,
-          cell_timeout=None, jobs=1, seed=None, quiet=True):
+          cell_timeout=None, jobs=1, seed=None, quiet=True, roster=None,
+          identity=None):
     """Grade submissions of a problem set and write the output files.
 
     Introduced with the problem sets (chapters 1 to 3); see the module
@@ -128,6 +129,13 @@ def grade(assignment, submissions, out, *, timeout=120.0,
         Seconds per submission. cell_timeout: per cell (default a
         quarter of timeout). jobs: submissions graded in parallel.
         seed: for the grader's sample points (default: random).
+    roster : str, Path or None
+        A roster CSV (see ``mathlib.exercises._roster``): each
+        submission is graded against the variant of the student its
+        folder or file name names, and copies of other students'
+        variants are flagged (see ``_variants``). identity: (student,
+        why) for a single submission whose student the LMS told us
+        (Gradescope).
 
     Returns
     -------
@@ -149,6 +157,8 @@ def grade(assignment, submissions, out, *, timeout=120.0,
     from . import _batch
 
     questions = N.load_assignment(str(assignment))
+    if roster is not None and not isinstance(roster, (list, set, tuple)):
+        roster = _roster(roster)
     expanded = _expand(submissions)
     paths = [p for p, _ in expanded]
     labels = [name for _, name in expanded]
@@ -176,7 +186,8 @@ def grade(assignment, submissions, out, *, timeout=120.0,
     reports = _batch.grade_all(questions, paths, timeout=timeout,
                                cell_timeout=cell_timeout, jobs=jobs,
                                seed=seed, on_done=done, names=labels,
-                               hide=_hidden_dirs(submissions, out))
+                               hide=_hidden_dirs(submissions, out),
+                               roster=roster, identity=identity)
     # every kernel is dead now: write everything again, atomically
     for k, report in enumerate(reports):
         _write_one(out, stem_of[k], report, titles)
@@ -194,6 +205,14 @@ def grade(assignment, submissions, out, *, timeout=120.0,
     if not quiet:
         print(R.summary_table(rows, reports))
     return reports
+
+
+def _roster(path):
+    from mathlib.exercises._roster import RosterError, read_roster
+    try:
+        return read_roster(path)
+    except RosterError as exc:
+        raise N.UsageError(f"--roster: {exc}") from None
 
 
 def _write_one(out, stem, report, titles):
@@ -217,9 +236,16 @@ def _gradescope(args):
     wanted = Path(args.assignment).name
     pick = next((p for p in found if p.name == wanted), found[0])
     work = results / "mathlib-grade"
+    roster = identity = None
+    if args.roster:
+        from ._variants import gradescope_students
+        roster = _roster(args.roster)
+        identity = gradescope_students(
+            root / "submission_metadata.json", set(roster))
     [report] = grade(args.assignment, [pick], work, timeout=args.timeout,
                      cell_timeout=args.cell_timeout, jobs=1,
-                     seed=args.seed, quiet=args.quiet)
+                     seed=args.seed, quiet=args.quiet, roster=roster,
+                     identity=identity)
     stem = R.stems([pick.name])[0]
     text = (work / f"{stem}.results.json").read_text(encoding="utf-8")
     R.atomic_write(results / "results.json", text)
@@ -245,6 +271,10 @@ def _parser():
     p.add_argument("--seed", type=int, default=None,
                    help="seed of the grader's sample points (default: "
                         "random)")
+    p.add_argument("--roster", help="CSV of student identifiers: grade "
+                   "each submission against the variant of the student "
+                   "its folder or file name (Gradescope: its metadata) "
+                   "names, and flag copied variants")
     p.add_argument("--quiet", action="store_true",
                    help="no progress and no summary table")
     p.add_argument("--gradescope", action="store_true",
@@ -283,9 +313,11 @@ def main(argv=None):
                   f"and are graded as invalid: {', '.join(missing[:5])}",
                   file=sys.stderr)
         N.load_assignment(args.assignment)        # fail early on misuse
+        roster = _roster(args.roster) if args.roster else None
         grade(args.assignment, args.submissions, args.out,
               timeout=args.timeout, cell_timeout=args.cell_timeout,
-              jobs=args.jobs, seed=args.seed, quiet=args.quiet)
+              jobs=args.jobs, seed=args.seed, quiet=args.quiet,
+              roster=roster)
     except N.UsageError as exc:
         print(f"python -m mathlib.grade: error: {exc}", file=sys.stderr)
         return 2

@@ -138,7 +138,7 @@ def load_submission(path):
 
 
 KEY_NAMES = {"question", "questions", "evaluate", "chapter", "chapters",
-             "reference", "_registry", "_questions", "grade"}
+             "variant", "reference", "_registry", "_questions", "grade"}
 QUESTION_ID = re.compile(r"\b(ch\d\d)\.q\d+\b")
 KEY_TEXT = re.compile(r"mathlib[/\\]+(exercises[/\\]+(ch\d\d|_)|grade[/\\])"
                       r"|exercises[/\\]ch\d\d\.py"

@@ -4,8 +4,10 @@
 DIR/grades.csv                one row per submission (its path
                               relative to the submissions folder):
                               per-question points, total, maximum, the
-                              name of its report, and why it is flagged
-                              (answer-key use), if it is
+                              name of its report, why it is flagged
+                              (answer-key use, another student's
+                              notebook or variant, not on the roster),
+                              and whose variant it was graded against
 DIR/summary.csv               one row per question: mean points and the
                               share of each status
 DIR/<submission>.json         per question: points, maximum, status,
@@ -98,6 +100,11 @@ def gradescope_json(report, titles):
            "output": f"Notebook run: {report['status']} "
                      f"({report['reason']}).",
            "tests": tests}
+    if report.get("flagged"):         # for the instructor only
+        tests.append({"name": "Flagged for the instructor (identity, "
+                      "variant, answer key)", "score": 0, "max_score": 0,
+                      "status": "failed", "visibility": "hidden",
+                      "output": report["flagged"]})
     return json.dumps(out, indent=1, ensure_ascii=False) + "\n"
 
 
@@ -105,13 +112,14 @@ def grades_csv(reports, stems_, questions):
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["submission", "status"] + [q.id for q in questions] +
-               ["total", "max", "report", "flagged"])
+               ["total", "max", "report", "flagged", "student"])
     for report, stem in zip(reports, stems_):
         points = {q["id"]: q["points"] for q in report["questions"]}
         w.writerow([report["submission"], report["status"]] +
                    [points.get(q.id, 0) for q in questions] +
                    [report["score"], report["max_score"], f"{stem}.json",
-                    report.get("flagged", "")])
+                    report.get("flagged", ""),
+                    report.get("student", "")])
     return buf.getvalue()
 
 

@@ -26,9 +26,21 @@ def check(question_id, answer):
     print(f"[{question_id}] (checked by the grader)")
 
 
+def student(identifier=None):
+    """While grading: the grader decides whose variant a submission is
+    (from where it was handed in), not this call."""
+    print(f"[variant {identifier}] (the grader checks the variant)")
+
+
+def show(question_id):
+    """While grading: nothing to show."""
+    print(f"[{question_id}] (shown in the student's notebook)")
+
+
 def _sealed(*args, **kwargs):
     raise AnswerKeyUnavailable(KEY_MESSAGE)
 
 
-evaluate = question = questions = chapter = chapters = _sealed
+evaluate = question = questions = chapter = chapters = variant = _sealed
+StudentError = ValueError
 Verdict = None

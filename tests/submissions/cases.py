@@ -424,6 +424,74 @@ def build(key, spec):
     return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
 
 
+# ------------------------------------------------ per-student variants
+
+ROSTER = ["s0001", "s0002", "s0003", "s0004", "s0005"]
+
+
+def variant_answers(key, student):
+    """Right answers for a student's variant: the value of the variant's
+    reference for each parameterised question (a formula as a string),
+    the key's code for the others."""
+    from mathlib.exercises import questions
+    answers = {}
+    for q in questions(key):
+        if not q.parameterised:
+            answers[q.id] = CORRECT[q.id]
+            continue
+        v = q.variant(student)
+        if v.kind == "number":
+            answers[q.id] = f"{v.name} = {float(v.reference())!r}"
+        elif v.kind == "array":
+            values = [float(t) for t in v.reference().ravel()]
+            answers[q.id] = f"{v.name} = np.array({values!r})" + (
+                f".reshape({v.shape})" if len(v.shape) > 1 else "")
+        elif v.kind == "expression":
+            answers[q.id] = f"{v.name} = {str(v.reference())!r}"
+        elif v.kind == "choice":
+            answers[q.id] = f"{v.name} = {v.reference()!r}"
+        else:
+            raise NotImplementedError(f"{q.id}: a {v.kind} question")
+    return answers
+
+
+# (file, made for, answers for, roster flag words, score, default status)
+VARIANT_CASES = {"ch01": [
+    ("s0001/ch01.ipynb", "s0001", "s0001", "", 10, "correct"),
+    ("s0002_ch01.ipynb", "s0002", "s0001", "answers match s0001's", 3,
+     None),
+    ("s0003/ch01.ipynb", None, None, "answers match the book's default",
+     3, None),
+    ("s0004/ch01.ipynb", "s0001", "s0001", "made for s0001", 3, None),
+    ("unknown/ch01.ipynb", "s0005", "s0005", "not on the roster", 10,
+     "correct"),
+]}
+
+
+def build_variant(key, made_for, answers_for):
+    """A notebook made for a student (None: the book's), answered right
+    for another's variant (or the same one)."""
+    from mathlib.exercises import _notebook, chapter
+    sys.path.insert(0, str(ROOT / "tools"))
+    import notebooks
+    nb = _notebook.build(chapter(key), notebooks.setup_cell_source(),
+                         made_for)
+    answers = variant_answers(key, answers_for)
+    for cell in nb["cells"]:
+        qid, role = _role(cell)
+        if role == "answer":
+            cell["source"] = answers[qid].splitlines(keepends=True)
+    return _notebook.dumps(nb)
+
+
+def variant_expected():
+    return {key: {rel: {"student": rel.split("/")[0].split("_")[0]
+                        if not rel.startswith("unknown") else made,
+                        "flag": flag, "score": score, "default": default}
+                  for rel, made, _, flag, score, default in rows}
+            for key, rows in VARIANT_CASES.items()}
+
+
 def expected():
     """What each sample must get: {key: {file name: expectation}}."""
     out = {}
@@ -441,6 +509,14 @@ def files():
         for spec in specs:
             found[f"{key}/{spec['name']}.ipynb"] = build(key, spec)
     found["expected.json"] = json.dumps(expected(), indent=1) + "\n"
+    for key, rows in VARIANT_CASES.items():
+        for rel, made, answers_for, *_ in rows:
+            found[f"variants/{key}/{rel}"] = build_variant(key, made,
+                                                          answers_for)
+    found["variants/roster.csv"] = "student,name\n" + "".join(
+        f"{s},Student {s[-1]}\n" for s in ROSTER)
+    found["variants/expected.json"] = json.dumps(
+        variant_expected(), indent=1) + "\n"
     return found
 
 
