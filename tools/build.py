@@ -38,7 +38,8 @@ CACHE = ROOT / "_build" / ".jupyter_cache"
 HASHES = ROOT / "_build" / "mathlib-hashes.json"
 IPYTHONDIR = ROOT / "_build" / "ipython"
 FIGURES = ROOT / "tools" / "inline_figures.py"
-USES_MATHLIB = re.compile(r"^\s*(from|import)\s+mathlib\b", re.M)
+USES_MATHLIB = re.compile(r"^\s*(from|import)\s+(mathlib|matplotlib)\b",
+                          re.M)
 
 
 def mathlib_hash():
@@ -53,7 +54,8 @@ def mathlib_hash():
 
 
 def book_notebooks():
-    """Notebooks in the table of contents' folders that import mathlib."""
+    """Notebooks in the table of contents' folders that import mathlib
+    or matplotlib (whose figures tools/inline_figures.py draws)."""
     found = []
     for path in notebooks.notebooks():
         nb = notebooks.load(path)
