@@ -62,19 +62,24 @@ class Reader:
         if dark:
             self.page.wait_for_function(
                 "() => document.documentElement.dataset.theme === 'dark'")
-        # every figure decoded: its natural size is known
+        # every figure decoded: its natural size is known (a scrubber's
+        # overlay has no src while the opening frame is shown)
         self.page.wait_for_function(
             f"() => [...document.querySelectorAll({FIGURES!r})]"
+            ".filter(i => i.getAttribute('src'))"
             ".every(i => i.complete && i.naturalWidth > 0)")
 
     def figures(self):
-        """[{src, natural, css, shown, font}] for every figure shown."""
+        """[{src, natural, css, shown, font}] for every figure shown:
+        natural and CSS width (the <img>'s width, as an attribute or, from
+        Sphinx, in its style), the width it is drawn at, its smallest font
+        in CSS px at its CSS width."""
         return self.page.evaluate(f"""() => [...document.querySelectorAll(
             {FIGURES!r})].filter(i => i.getClientRects().length).map(i => ({{
               src: (i.getAttribute('src') || '').slice(0, 80),
               alt: (i.getAttribute('alt') || '').slice(0, 60),
               natural: i.naturalWidth,
-              css: +i.getAttribute('width') || 0,
+              css: +i.getAttribute('width') || parseFloat(i.style.width) || 0,
               shown: i.getBoundingClientRect().width,
               font: i.dataset.minFontPx ? +i.dataset.minFontPx : null}}))""")
 
