@@ -524,7 +524,7 @@ class Widget:
 
         >>> from mathlib.widgets import partial_slice
         >>> partial_slice(mode="static", frames=2).min_font_pt()
-        8.0
+        7.0
         """
         from matplotlib.text import Text
 
