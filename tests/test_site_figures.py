@@ -128,6 +128,19 @@ def test_figures_are_sharp_and_readable(browser, site, name, width):
         overflow = r.page.evaluate(
             "() => document.documentElement.scrollWidth - innerWidth")
         assert overflow <= 1, f"{name} scrolls sideways by {overflow} px"
+        # and a box that scrolls says so under it (phones hide scrollbars)
+        r.page.wait_for_function(
+            "() => [...document.querySelectorAll("
+            "'div.cell_output, .mlw-frame')].filter(b => b.querySelector("
+            "'img') && b.scrollWidth > b.clientWidth + 1).every(b => "
+            "b.nextElementSibling && b.nextElementSibling.matches("
+            "'p.mcdl-scroll-hint:not([hidden])'))")
+        hints = r.page.locator("p.mcdl-scroll-hint:visible")
+        wide = r.page.evaluate(
+            "() => [...document.querySelectorAll('div.cell_output, "
+            ".mlw-frame')].filter(b => b.querySelector('img') && "
+            "b.scrollWidth > b.clientWidth + 1).length")
+        assert hints.count() == wide, (name, width, hints.count(), wide)
     finally:
         r.close()
 
