@@ -149,3 +149,54 @@ class PageVisit:
 
     def close(self):
         self.context.close()
+
+
+# ------------------------------------------------------------ page weight
+
+#: the most one page of the book may weigh (its HTML and its own images;
+#: the theme, scripts and fonts are shared by every page and cached)
+MAX_PAGE_BYTES = 2_000_000
+#: the widget gallery shows every widget: before the HiDPI frames it
+#: weighed 3,818,182 bytes (page_bytes of main), and it may not grow
+MAX_GALLERY_BYTES = 3_818_182
+
+
+class _ImageSources(__import__("html.parser").parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.sources = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "img" and attrs.get("src"):
+            self.sources.append(attrs["src"])
+        if tag in ("img", "source") and attrs.get("srcset"):
+            self.sources += [part.strip().split()[0]
+                             for part in attrs["srcset"].split(",")
+                             if part.strip()]
+
+
+def page_bytes(name, site=SITE):
+    """(total, html, images) bytes of one page: its HTML file plus every
+    distinct local image file it shows (<img src>, srcset). Images inside
+    the HTML as data: URIs (the widget frames) count as HTML.
+
+    `name` is the page's path without extension ("book/hessians").
+    """
+    from urllib.parse import unquote
+
+    page = Path(site) / (name + ".html")
+    html_size = page.stat().st_size
+    parser = _ImageSources()
+    parser.feed(page.read_text(encoding="utf-8"))
+    files = set()
+    for src in parser.sources:
+        parts = urlsplit(src)
+        if parts.scheme or parts.netloc:
+            continue                  # data: URIs (in the HTML) or remote
+        path = (page.parent / unquote(parts.path)).resolve()
+        if not path.is_file():
+            raise FileNotFoundError(f"{name}: image {src} is missing")
+        files.add(path)
+    images = sum(p.stat().st_size for p in files)
+    return html_size + images, html_size, images

@@ -128,8 +128,11 @@ def test_static_widgets_respond(browser, site, name):
         assert scrubbers.count() > 0, f"{name}: no static scrubber rendered"
         for k in range(scrubbers.count()):
             box = scrubbers.nth(k)
-            image = box.locator("img")
-            state = lambda: (image.get_attribute("src"),  # noqa: E731
+            # the opening frame (with the alt text) and, over it, what
+            # the frame shown changes (mathlib/widgets/_base.py)
+            image = box.locator("img[id$='-img']")
+            overlay = box.locator("img[id$='-ovl']")
+            state = lambda: (overlay.get_attribute("src"),  # noqa: E731
                              image.get_attribute("alt"))
             first = state()
             assert first[1].strip(), "scrubber image without alt text"

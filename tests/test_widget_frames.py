@@ -92,11 +92,12 @@ def _constructor_arguments(factory, params):
 _FRESH = {}
 
 
-def fresh_pixels(case, params):
-    """RGB of a fresh widget at params, drawn once (cached: deterministic)."""
-    key = (case, tuple(sorted(params.items())))
+def fresh_pixels(case, params, mode):
+    """RGB of a fresh widget at params, drawn once (cached: deterministic),
+    in `mode`: live frames are drawn at 1x, static ones at 2x."""
+    key = (case, mode, tuple(sorted(params.items())))
     if key not in _FRESH:
-        w = build(case, "static", params, frames=2)
+        w = build(case, mode, params, frames=2)
         assert w.message == "", (case, params, w.message)
         _FRESH[key] = w._rgba[..., :3].copy()
     return _FRESH[key]
@@ -107,8 +108,8 @@ def png_pixels(png):
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
 
 
-def assert_same_picture(shown, case, params, where):
-    want = fresh_pixels(case, params)
+def assert_same_picture(shown, case, params, where, mode="live"):
+    want = fresh_pixels(case, params, mode)
     assert shown.shape == want.shape, where
     differ = np.any(shown != want, axis=-1)
     assert not differ.any(), (
@@ -243,7 +244,8 @@ def test_static_frames_equal_a_fresh_widget(case, data):
     for v, rgb, alt, _ in frames:
         # (epsilon_delta in auto mode finds delta again from epsilon)
         assert_same_picture(rgb, case, {**saved, main: v},
-                            f"frame {main} = {v}")
+                            f"frame {main} = {v}", mode="static")
     assert w.params == saved                     # the sweep put it back
-    assert_same_picture(w._rgba[..., :3], case, saved, "after the sweep")
+    assert_same_picture(w._rgba[..., :3], case, saved, "after the sweep",
+                        mode="static")
 

@@ -112,7 +112,7 @@ def test_static_scrubber(name):
     from PIL import Image
     for mime, data in uris[:3]:
         img = Image.open(io.BytesIO(base64.b64decode(data)))
-        assert img.size == w.size
+        assert img.size == w.pixel_size == (2 * w.size[0], 2 * w.size[1])
         assert mime == "image/" + img.format.lower()
     # no external resources of any kind (base64 data aside)
     text = re.sub(r"data:image/[a-z]+;base64,[A-Za-z0-9+/=]+", "", html)
@@ -138,6 +138,46 @@ def test_static_scrubber(name):
     assert len(alts) == 24 and len(set(alts)) > 12
     # the state is restored after rendering the sweep
     assert w.message == ""
+
+
+def _rgb(data):
+    from PIL import Image
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(data)))
+                      .convert("RGBA"), dtype=np.int16)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_static_frames_are_the_opening_frame_and_an_overlay(name):
+    """What the page shows for frame j (the opening frame with overlay j
+    over it) is frame j, as well as a whole 256-colour frame shows it."""
+    from mathlib.widgets._frames import encode_compact
+
+    w = make(name, mode="static", frames=8)
+    page = w.to_html()
+    main, frames = w._sweep()
+    base = re.search(r'id="[^"]+-img" src="data:image/png;base64,'
+                     r'([^"]+)"', page).group(1)
+    overlays = json.loads(re.search(r"var frames = (\[.*?\]);",
+                                    page).group(1))
+    k = int(re.search(r'<input type="range"[^>]* value="(\d+)"',
+                      page).group(1))
+    assert len(overlays) == len(frames) == 8 and overlays[k] == ""
+    opening = _rgb(base)
+    assert opening.shape[:2] == frames[k][1].shape[:2]
+    assert (opening[..., 3] == 255).all()          # opaque: dark mode
+    for j, (value, rgb, _, _) in enumerate(frames):
+        shown = opening[..., :3].copy()
+        if overlays[j]:
+            top = _rgb(overlays[j].split(",", 1)[1])
+            mask = top[..., 3] > 0
+            shown[mask] = top[..., :3][mask]
+        error = np.abs(shown - rgb).max(axis=-1)
+        whole, _ = encode_compact(rgb, "png8")
+        whole_error = np.abs(_rgb(base64.b64encode(whole))[..., :3]
+                             - rgb).max(axis=-1)
+        assert error.mean() <= whole_error.mean() + 0.5, (name, j)
+        assert (error > 48).mean() <= (whole_error > 48).mean() + 1e-3, \
+            (name, j, main, value)
 
 
 def test_static_scrubber_ids_are_unique():

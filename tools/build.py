@@ -13,6 +13,10 @@ What it adds to `jupyter-book build . -W -n --keep-going`:
    and Sphinx is told to re-read it (BOOK_REREAD, see sphinx_offline.py),
    so jupyter-book executes it again. After the build the hashes are stored.
 3. Widgets render as self-contained static scrubbers (MATHLIB_WIDGETS=static).
+4. Kernels start with an IPython profile (_build/ipython) that loads
+   tools/inline_figures.py: figures are PNGs at twice their CSS size, on
+   white, with their smallest font size recorded in the PNG. That file is
+   part of the hash of point 2, so changing it re-executes the notebooks.
 
 The number of notebooks re-executed is printed (benchmarks/build.py reads it).
 """
@@ -32,13 +36,17 @@ import notebooks  # noqa: E402
 
 CACHE = ROOT / "_build" / ".jupyter_cache"
 HASHES = ROOT / "_build" / "mathlib-hashes.json"
-USES_MATHLIB = re.compile(r"^\s*(from|import)\s+mathlib\b", re.M)
+IPYTHONDIR = ROOT / "_build" / "ipython"
+FIGURES = ROOT / "tools" / "inline_figures.py"
+USES_MATHLIB = re.compile(r"^\s*(from|import)\s+(mathlib|matplotlib)\b",
+                          re.M)
 
 
 def mathlib_hash():
-    """sha256 over the source of the mathlib package (paths and bytes)."""
+    """sha256 over the source of the mathlib package (paths and bytes)
+    and of tools/inline_figures.py, which draws every notebook figure."""
     digest = hashlib.sha256()
-    for path in sorted((ROOT / "mathlib").rglob("*")):
+    for path in [*sorted((ROOT / "mathlib").rglob("*")), FIGURES]:
         if path.is_file() and "__pycache__" not in path.parts:
             digest.update(str(path.relative_to(ROOT)).encode())
             digest.update(path.read_bytes())
@@ -46,7 +54,8 @@ def mathlib_hash():
 
 
 def book_notebooks():
-    """Notebooks in the table of contents' folders that import mathlib."""
+    """Notebooks in the table of contents' folders that import mathlib
+    or matplotlib (whose figures tools/inline_figures.py draws)."""
     found = []
     for path in notebooks.notebooks():
         nb = notebooks.load(path)
@@ -113,6 +122,23 @@ def copy_mathjax():
         shutil.copytree(source, target)
 
 
+def kernel_profile():
+    """An IPython directory whose kernels load tools/inline_figures.py."""
+    profile = IPYTHONDIR / "profile_default"
+    profile.mkdir(parents=True, exist_ok=True)
+    lines = ["import importlib.util as _u",
+             "_s = _u.spec_from_file_location('mcdl_inline_figures', "
+             f"{str(FIGURES)!r})",
+             "_m = _u.module_from_spec(_s); _s.loader.exec_module(_m)",
+             "_m.install(); del _u, _s, _m"]
+    (profile / "ipython_kernel_config.py").write_text(
+        "# Written by tools/build.py: the book's figures "
+        "(tools/inline_figures.py).\n"
+        "c = get_config()  # noqa: F821\n"
+        f"c.InteractiveShellApp.exec_lines = {lines!r}\n")
+    return IPYTHONDIR
+
+
 def cached_ids():
     if not CACHE.exists():
         return set()
@@ -131,6 +157,7 @@ def main(extra):
     reread = [str(p.relative_to(ROOT).with_suffix("")) for p in dropped]
     env = dict(os.environ, MATHLIB_WIDGETS="static",
                PYDEVD_DISABLE_FILE_VALIDATION="1",
+               IPYTHONDIR=str(kernel_profile()),
                BOOK_REREAD=",".join(reread))
     # Kernels must pick matplotlib's inline backend: an inherited
     # MPLBACKEND=Agg would silently drop every figure from the book.

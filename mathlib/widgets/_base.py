@@ -47,7 +47,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from ._frames import data_uri, encode_compact, png_fast
+from ._frames import data_uri, encode_compact, encode_overlay, png_fast
 from ._functions import WidgetInputError
 from ._style import RC
 
@@ -131,9 +131,13 @@ class Param:
 class Widget:
     """Base class; see the module docstring. Not used directly."""
 
-    #: figure size in pixels and resolution
+    #: figure size in CSS pixels and resolution (points -> CSS pixels)
     size = (640, 300)
     dpi = 100
+    #: device pixels per CSS pixel of the frames, by mode: the book's
+    #: scrubbers are drawn at twice their CSS size (crisp on phones and
+    #: HiDPI screens); live frames at 1x, so that a slider stays fast
+    SCALES = {"live": 1, "static": 2}
     #: what the figure shows, for the scrubber's group label
     title = "Interactive figure"
 
@@ -144,6 +148,7 @@ class Widget:
             raise ValueError(f"frames must be an int in [2, 60], got "
                              f"{frames!r}")
         self.frames = frames
+        self.scale = self.SCALES[self.mode]
         self._spec = {p.name: p for p in params}
         self.params = {}
         self.message = ""
@@ -161,7 +166,7 @@ class Widget:
         self.caption = None
         w, h = self.size
         self._fig = Figure(figsize=(w / self.dpi, h / self.dpi),
-                           dpi=self.dpi)
+                           dpi=self.dpi * self.scale)
         self._canvas = FigureCanvasAgg(self._fig)
         self._msg = None
 
@@ -201,6 +206,12 @@ class Widget:
     def _draw_frame(self, params):
         raise NotImplementedError
 
+    @property
+    def pixel_size(self):
+        """(width, height) of a frame in device pixels: ``size * scale``."""
+        w, h = self.size
+        return w * self.scale, h * self.scale
+
     def main_param(self, params=None):
         """Name of the parameter the static scrubber sweeps."""
         return self.main
@@ -230,15 +241,16 @@ class Widget:
         from PIL import Image, ImageDraw
         img = Image.fromarray(rgba)
         draw = ImageDraw.Draw(img)
-        w, h = self.size
+        w, h = self.pixel_size
         for lab in labels:
             anchor = ({"left": "l", "center": "m", "right": "r"}[lab.ha]
                       + {"baseline": "s", "center": "m", "top": "a",
                          "bottom": "d"}[lab.va])
             draw.multiline_text(
                 (lab.x * w, (1 - lab.y) * h), lab.text, fill=lab.color,
-                font=_font(lab.size * self.dpi / 72, lab.weight),
-                anchor=anchor, spacing=3)
+                font=_font(lab.size * self.dpi * self.scale / 72,
+                           lab.weight),
+                anchor=anchor, spacing=3 * self.scale)
         return np.asarray(img)
 
     def _render(self, params):
@@ -294,7 +306,8 @@ class Widget:
     def _render_message(self, text):
         if self._msg is None:
             w, h = self.size
-            fig = Figure(figsize=(w / self.dpi, h / self.dpi), dpi=self.dpi)
+            fig = Figure(figsize=(w / self.dpi, h / self.dpi),
+                         dpi=self.dpi * self.scale)
             canvas = FigureCanvasAgg(fig)
             fig.text(0.5, 0.80, "This frame cannot be drawn", ha="center",
                      va="center", fontsize=13, weight="bold",
@@ -439,20 +452,45 @@ class Widget:
             self.update(**saved)
         return main, out
 
-    def _encode_frames(self, frames):
-        encoded, total = [], 0
-        for kind in ("png8", "lossy"):
-            encoded = [encode_compact(rgb, kind) for _, rgb, _, _ in frames]
-            total = sum(len(b) for b, _ in encoded) * 4 // 3
-            if total <= (_PNG8_BYTES if kind == "png8" else _TARGET_BYTES):
-                break
-        return [data_uri(b, m) for b, m in encoded], total
+    def _encode_frames(self, frames, k):
+        """(opening frame's URI, [overlay URI or ""], bytes of all URIs).
+
+        The scrubber shows the opening frame (``frames[k]``) with the
+        current frame's overlay drawn over it. Overlays hold only the
+        pixels a frame changes (usually the moving artists: a fraction of
+        the bytes of whole frames); where they add up to too much (busy
+        pictures such as shaded surfaces), every overlay is the whole
+        frame, lossy.
+        """
+        base = frames[k][1]
+        data, mime = encode_compact(base, "png8")
+        base_uri = data_uri(data, mime)
+        overlays = [encode_overlay(rgb, base) if i != k else b""
+                    for i, (_, rgb, _, _) in enumerate(frames)]
+        uris = [data_uri(b, "image/png") if b else "" for b in overlays]
+        total = len(base_uri) + sum(len(u) for u in uris)
+        if total > _PNG8_BYTES:
+            lossy = [data_uri(*encode_compact(rgb, "lossy"))
+                     for _, rgb, _, _ in frames]
+            base_uri, uris = lossy[k], lossy
+            uris[k] = ""
+            total = sum(len(u) for u in lossy) + len(base_uri)
+        return base_uri, uris, total
+
+    def _opening(self, main, values):
+        """Index of the frame nearest the current value of ``main``."""
+        current = self.params[main]
+        if self._spec[main].options is not None:
+            return values.index(current) if current in values else 0
+        return int(np.argmin(np.abs(np.asarray(values) - current)))
 
     def to_html(self):
         """The self-contained HTML scrubber over the main parameter (str).
 
-        Frames are rendered by :meth:`update`; the result loads nothing
-        from another host and stays under 1.5 MB (fewer frames if needed).
+        Frames are rendered by :meth:`update` at ``scale`` device pixels
+        per CSS pixel; the result loads nothing from another host and
+        stays under 1.5 MB (fewer frames if needed). It holds the opening
+        frame once and, per other frame, what that frame changes.
 
         Examples
         --------
@@ -462,22 +500,50 @@ class Widget:
         6 True
         """
         main, frames = self._sweep()
-        uris, total = self._encode_frames(frames)
-        while total > _TARGET_BYTES and len(frames) > 4:
-            keep = list(range(0, len(frames), 2))
+        while True:
+            values = [v for v, _, _, _ in frames]
+            k = self._opening(main, values)
+            base, uris, total = self._encode_frames(frames, k)
+            if total <= _TARGET_BYTES or len(frames) <= 4:
+                break
+            keep = sorted(set(range(0, len(frames), 2)) | {k})
             frames = [frames[i] for i in keep]
-            uris = [uris[i] for i in keep]
-            total = sum(len(u) for u in uris)
-        values = [v for v, _, _, _ in frames]
-        current = self.params[main]
-        if self._spec[main].options is not None:
-            k = values.index(current) if current in values else 0
-        else:
-            k = int(np.argmin(np.abs(np.asarray(values) - current)))
         return _scrubber_html(
-            uris, [a for _, _, a, _ in frames],
+            base, uris, [a for _, _, a, _ in frames],
             [lab for _, _, _, lab in frames], k, self._spec[main].label,
-            self.title, self.size)
+            self.title, self.size, self.min_font_pt() * self.dpi / 72)
+
+    def min_font_pt(self):
+        """The smallest font size (points) the frames draw text in.
+
+        Measured, not assumed: the sizes of every non-empty text the
+        figure draws in its current state (titles, labels, tick labels,
+        legends) and of every moving label, which may be empty now and
+        show text in another frame. Mathtext sub- and superscripts (about
+        70 % of their text's size) are not counted.
+
+        >>> from mathlib.widgets import partial_slice
+        >>> partial_slice(mode="static", frames=2).min_font_pt()
+        7.0
+        """
+        from matplotlib.text import Text
+
+        sizes = [float(lab.size) for lab in self._labels]
+        original = Text.draw
+
+        def draw(text, renderer):
+            if text.get_visible() and text.get_text().strip():
+                sizes.append(float(text.get_fontsize()))
+            return original(text, renderer)
+
+        Text.draw = draw
+        try:
+            with mpl.rc_context(RC):
+                self._fig.canvas.draw()
+        finally:
+            Text.draw = original
+        self._backgrounds.clear()       # the canvas holds a full drawing
+        return min(sizes)
 
     # --------------------------------------------------------- display
     def _ipython_display_(self):
@@ -591,19 +657,43 @@ _BUTTON = ("font:inherit;font-size:14px;color:#111827;background:#f3f4f6;"
            "cursor:pointer;min-width:2.2em")
 
 
-def _scrubber_html(uris, alts, labels, k, label, title, size):
-    """The scrubber: <img>, range input with <label>, buttons, inline JS."""
+#: the smallest text a reader should meet, in CSS pixels: a frame is never
+#: shown narrower than makes its smallest font this size; on a narrower
+#: screen it scrolls sideways in its own box
+MIN_TEXT_PX = 9.0
+
+
+def _scrubber_html(base, uris, alts, labels, k, label, title, size,
+                   font_px):
+    """The scrubber: <img>s, range input with <label>, buttons, inline JS.
+
+    ``base`` is the opening frame ``k`` (the <img> with the alt text);
+    ``uris[j]`` is drawn over it to show frame j ("" for none). ``size``
+    is the frame's CSS size (the images hold ``scale`` times as many
+    pixels) and ``font_px`` its smallest text in CSS pixels at that size:
+    the picture keeps a minimum width at which that text is MIN_TEXT_PX
+    (``data-min-font-px`` records it for the tests) and scrolls sideways
+    in its box on a narrower screen.
+    """
     uid = "mlw-" + uuid.uuid4().hex[:12]
     n = len(uris)
     w, h = size
-    js_frames = list(uris)
-    js_frames[k] = ""           # the <img> holds it already: embed it once
+    min_w = min(w, math.ceil(w * MIN_TEXT_PX / font_px))
+    size_attrs = (f'width="{w}" height="{h}" '
+                  f'data-min-font-px="{font_px:.2f}"')
     e = html.escape
     return f"""<div id="{uid}" class="mlw-scrubber" role="group" \
 aria-label="{e(title)}" style="max-width:{w}px;font-family:sans-serif;\
 color:#111827;background:#ffffff;margin:0.5em 0">
-<img id="{uid}-img" src="{uris[k]}" alt="{e(alts[k])}" width="{w}" \
-height="{h}" tabindex="0" style="max-width:100%;height:auto;display:block">
+<div class="mlw-frame" style="overflow-x:auto">
+<div style="position:relative;min-width:{min_w}px">
+<img id="{uid}-img" src="{base}" alt="{e(alts[k])}" {size_attrs} \
+tabindex="0" style="width:100%;height:auto;display:block">
+<img id="{uid}-ovl" alt="" aria-hidden="true" hidden {size_attrs} \
+style="position:absolute;left:0;top:0;width:100%;height:100%;\
+pointer-events:none">
+</div>
+</div>
 <div style="display:flex;flex-wrap:wrap;align-items:center;gap:6px;\
 margin-top:4px">
 <button type="button" id="{uid}-prev" aria-label="Previous frame" \
@@ -623,18 +713,19 @@ min-width:4em">{e(labels[k])}</output>
 <script>
 (function () {{
   var id = "{uid}", n = {n}, i = {k}, timer = null;
-  var frames = {_js_list(js_frames)};
+  var frames = {_js_list(uris)};
   var alts = {_js_list(alts)};
   var labels = {_js_list(labels)}, name = {_js_list(label)};
   var img = document.getElementById(id + "-img");
+  var ovl = document.getElementById(id + "-ovl");
   var range = document.getElementById(id + "-range");
   var out = document.getElementById(id + "-out");
   var play = document.getElementById(id + "-play");
-  if (!img || !range) return;
-  frames[i] = img.getAttribute("src");
+  if (!img || !ovl || !range) return;
   function show(j) {{
     i = Math.max(0, Math.min(n - 1, j));
-    img.src = frames[i];
+    if (frames[i]) {{ ovl.src = frames[i]; ovl.hidden = false; }}
+    else {{ ovl.hidden = true; ovl.removeAttribute("src"); }}
     img.alt = alts[i];
     range.value = String(i);
     range.setAttribute("aria-valuetext", name + " = " + labels[i]);

@@ -183,14 +183,16 @@ class DirectionalDerivative(Widget):
         x, y = ax.transData.transform(tip)
         cx, cy = ax.transData.transform(
             [np.mean(self.xlim), np.mean(self.ylim)])
-        w, h = self.size
+        w, h = self.pixel_size          # transforms give device pixels
+        s = self.scale
         d = np.array([x - cx, y - cy])
-        d = 9 * d / (np.hypot(*d) or 1)
+        d = 9 * s * d / (np.hypot(*d) or 1)
         box = ax.get_window_extent()
         lab.ha = "left" if d[0] >= 0 else "right"
         x = x + d[0]
-        x = max(box.x0 + 12, x) if lab.ha == "left" else min(box.x1 - 12, x)
-        y = min(max(y + d[1] - 4, box.y0 + 4), box.y1 - 12)
+        x = (max(box.x0 + 12 * s, x) if lab.ha == "left"
+             else min(box.x1 - 12 * s, x))
+        y = min(max(y + d[1] - 4 * s, box.y0 + 4 * s), box.y1 - 12 * s)
         lab.x, lab.y = x / w, y / h
         lab.text = text
 
