@@ -359,6 +359,7 @@ def stage():
             _copy_if_changed(path, target)
     for extra in [ROOT / "book" / "references.bib", ROOT / "_toc.yml",
                   ROOT / "tools" / "sphinx_offline.py",
+                  ROOT / "tools" / "book_bibliography.py",
                   ROOT / "tools" / "sphinx_pdf.py",
                   *sorted(LATEX_FILES.rglob("*"))]:
         if extra.is_file():
