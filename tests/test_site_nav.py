@@ -306,7 +306,9 @@ def _glossary_entries():
 
 
 def _stem(term):
-    return re.sub(r"s$", "", term.lower().split(" ")[0].split("-")[0])
+    """The term's first word, as the text may inflect it: "Newton's
+    method" -> "newton", "Hessian-vector product" -> "hessian"."""
+    return re.sub(r"s$", "", re.match(r"[a-z]+", term.lower()).group(0))
 
 
 def test_glossary_links_land_on_the_defining_sections():
