@@ -107,11 +107,17 @@ def browser():
 class PageVisit:
     """Open one page, recording every request, failure and console error."""
 
-    def __init__(self, browser, site, name, width=1200):
+    def __init__(self, browser, site, name, width=1200, height=900,
+                 query="", **context):
+        """`query`: appended to the page's URL ("?q=Jacobian");
+        `context`: more options of the browser context, e.g. a phone's
+        has_touch=True, is_mobile=True, device_scale_factor=2, or
+        color_scheme="dark"."""
         self.origin = urlsplit(site).netloc
         self.foreign, self.failed, self.errors = [], [], []
+        self.warnings = []
         self.context = browser.new_context(
-            viewport={"width": width, "height": 900})
+            viewport={"width": width, "height": height}, **context)
         self.page = self.context.new_page()
         self.page.set_default_timeout(90000)  # a shared, busy machine
         self.page.route("**/*", self._route)
@@ -120,8 +126,11 @@ class PageVisit:
         self.page.on("response", self._response)
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.goto(f"{site}/{name}.html", wait_until="load")
-        self.page.wait_for_load_state("networkidle")
+        # Waits for what the checks need, never for network idleness (which
+        # a busy machine may not reach in time): the load event (the page,
+        # its scripts, styles and images), MathJax's own promise that the
+        # page is typeset, then the web fonts (MathJax's among them).
+        self.page.goto(f"{site}/{name}.html{query}", wait_until="load")
         self.has_mathjax = self.page.locator(
             "script[src*='mathjax/tex-chtml']").count() > 0
         if self.has_mathjax:
@@ -129,6 +138,7 @@ class PageVisit:
                 "() => window.MathJax && MathJax.startup && "
                 "MathJax.startup.promise", timeout=90000)
             self.page.evaluate("() => MathJax.startup.promise")
+        self.page.evaluate("() => document.fonts.ready.then(() => true)")
 
     def _route(self, route):
         parts = urlsplit(route.request.url)
@@ -146,6 +156,8 @@ class PageVisit:
     def _console(self, message):
         if message.type == "error":
             self.errors.append(message.text)
+        elif message.type == "warning":
+            self.warnings.append(message.text)
 
     def close(self):
         self.context.close()

@@ -426,12 +426,20 @@ def test_the_html_book_links_to_the_pdf_and_serves_it(book_pdf):
 
 @pytest.mark.pdf
 def test_the_bibliography_is_printed_whole(pdf_text):
+    """Every entry of the HTML bibliography, with the same author-year
+    label ("[Parr and Howard, 2018]"), in the same order."""
     html = (HTML / "book" / "intro.html").read_text(encoding="utf-8")
-    entries = len(re.findall(r'<div class="citation"', html))
-    assert entries > 0
+    labels = re.findall(r'<span class="label"><span class="fn-bracket">\['
+                        r'</span>(.*?)<span class="fn-bracket">\]', html)
+    labels = [re.sub(r"<[^>]+>", "", label) for label in labels]  # backlinks
+    assert len(labels) == len(re.findall(r'<div class="citation"', html))
+    assert labels and not any(label.isdigit() for label in labels)
     at = pdf_text.lower().rindex("bibliography")
-    printed = re.findall(r"^\[(\d+)\] ", pdf_text[at:], re.M)
-    assert [int(n) for n in printed] == list(range(1, entries + 1))
+    printed = _norm(pdf_text[at:])
+    places = [printed.find(f"[{_norm(label)}]") for label in labels]
+    assert -1 not in places, [lab for lab, p in zip(labels, places)
+                              if p == -1]
+    assert places == sorted(places), "entries out of order"
 
 
 @pytest.mark.pdf

@@ -335,8 +335,11 @@ def staged_config(root=ROOT):
     sphinx = config.setdefault("sphinx", {})
     sphinx.setdefault("local_extensions", {})["sphinx_pdf"] = "tools/"
     sphinx.setdefault("config", {}).update(copy.deepcopy(SPHINX_LATEX))
-    # The site's own files (CSS, MathJax) are not staged: HTML only.
+    # The site's own files (CSS, scripts, MathJax, its icon) are not
+    # staged: HTML only.
     sphinx["config"]["html_static_path"] = []
+    sphinx["config"]["html_extra_path"] = []
+    sphinx["config"].pop("html_favicon", None)
     # The notebooks come executed from the HTML build: never run them.
     config.setdefault("execute", {})["execute_notebooks"] = "off"
     return config
@@ -360,6 +363,7 @@ def stage():
     for extra in [ROOT / "book" / "references.bib", ROOT / "_toc.yml",
                   ROOT / "tools" / "sphinx_offline.py",
                   ROOT / "tools" / "sphinx_figures.py",
+                  ROOT / "tools" / "book_bibliography.py",
                   ROOT / "tools" / "sphinx_pdf.py",
                   *sorted(LATEX_FILES.rglob("*"))]:
         if extra.is_file():

@@ -106,7 +106,7 @@ register(formula_rule(
     Frac(f_.d() * g_ - f_ * g_.d(), power(g_, 2)), shapes=_scalar_x,
     sample=_sampler(_scalar_x, f=lambda rng, d: _smooth(rng),
                     g=lambda rng, d: _positive(rng)),
-    style="d", domain="g(x) != 0 (checked on random g between 1 and 3)"))
+    style="d", domain="g(x) ≠ 0 (checked on random g between 1 and 3)"))
 register(formula_rule(
     "chain-rule", "Chain rule", 1, Call("f", g_), xs,
     Call("f", g_, 1) * g_.d(), shapes=_scalar_x,
@@ -174,8 +174,8 @@ def _z_away(rng, d):
     return {"x": rng.standard_normal(d["n"]), "z": _away(rng, ())}
 
 
-NO_ZERO_Y = "y has no zero entry (samples: |y_i| >= 0.5)"
-NO_ZERO_Z = "z != 0 (samples: |z| >= 0.5)"
+NO_ZERO_Y = "y has no zero entry (samples: |yᵢ| ≥ 0.5)"
+NO_ZERO_Z = "z ≠ 0 (samples: |z| ≥ 0.5)"
 XY = _vecs("x", "y")
 
 
@@ -289,7 +289,7 @@ register(formula_rule(
     T(VCall("f", xs, jac=True)) * T(VCall("g", VCall("f", xs), jac=True)),
     shape_num=r"m \times 1", shape_den=r"1 \times m", shapes=_scalar_x,
     sample=_chain_sample(True),
-    domain="f: R -> R^k, g: R^k -> R^m differentiable (checked on random "
+    domain="f: ℝ → ℝᵏ, g: ℝᵏ → ℝᵐ differentiable (checked on random "
            "smooth ones)"))
 register(formula_rule(
     "chain-vector", "Vector chain rule: Jacobians multiply in the order "
@@ -298,7 +298,7 @@ register(formula_rule(
                                                            jac=True)),
     shape_num=r"m \times n", shape_den=r"n \times m", shapes=_vecs("x"),
     sample=_chain_sample(False),
-    domain="f: R^n -> R^k, g: R^k -> R^m differentiable (checked on "
+    domain="f: ℝⁿ → ℝᵏ, g: ℝᵏ → ℝᵐ differentiable (checked on "
            "random smooth ones)"))
 register(formula_rule(
     "vjp", "Vector-Jacobian product (reverse mode): the gradient of "
@@ -308,7 +308,7 @@ register(formula_rule(
     sample=lambda rng, d: {"x": rng.standard_normal(d["n"]),
                            "u": rng.standard_normal(d["k"]),
                            "f": _vector_fn(rng, d["n"], d["k"])},
-    domain="f: R^n -> R^k differentiable (checked on random smooth ones)"))
+    domain="f: ℝⁿ → ℝᵏ differentiable (checked on random smooth ones)"))
 register(formula_rule(
     "jvp", "Jacobian-vector product (forward mode): the rate of change "
     "of f along v", 5, VCall("f", x + t * v), t,
@@ -321,16 +321,16 @@ register(formula_rule(
                            "t": float(rng.standard_normal()),
                            "f": _vector_fn(rng, d["n"], d["k"])},
     style="d",
-    domain="f: R^n -> R^k differentiable (checked on random smooth ones)"))
+    domain="f: ℝⁿ → ℝᵏ differentiable (checked on random smooth ones)"))
 
 # ---------------------------------------------------------------------------
 # chapter 6: activations, a neuron, a loss, a layer
 # ---------------------------------------------------------------------------
 
-_KINK = ("w.x + b != 0: the kink of max(0, .) has no derivative "
-         "(samples: |w.x + b| >= 0.5, both signs)")
-_MSE_KINK = ("every z_i != 0 (samples: |z_i| >= 0.5, both signs); row i "
-             "of X is the example x_i")
+_KINK = ("w·x + b ≠ 0: the kink of max(0, ·) has no derivative "
+         "(samples: |w·x + b| ≥ 0.5, both signs)")
+_MSE_KINK = ("every zᵢ ≠ 0 (samples: |zᵢ| ≥ 0.5, both signs); row i "
+             "of X is the example xᵢ")
 
 
 def _neuron_sample(rng, d):
@@ -353,7 +353,7 @@ register(formula_rule(
     "relu", "ReLU, entry by entry", 6, relu(x), x, diag(positive(x)),
     shape_num=NN, shapes=_vecs("x"),
     sample=lambda rng, d: {"x": _away(rng, d["n"])},
-    domain="no x_i = 0, the kink (samples: |x_i| >= 0.5)"))
+    domain="no xᵢ = 0, the kink (samples: |xᵢ| ≥ 0.5)"))
 register(formula_rule(
     "sigmoid", "Sigmoid, entry by entry", 6, sigma(x), x,
     diag(Had(sigma(x), ONE - sigma(x))), shape_num=NN, shapes=_vecs("x")))

@@ -90,14 +90,14 @@ register(formula_rule(
     Frac(1, sigma) * diag(gamma) * _PROJ, Frac(1, sigma) * _PROJ
     * diag(gamma), where=_LN, shape_num=r"n \times n",
     shape_den=r"n \times n", shapes=_VEC,
-    domain="any x (epsilon = 1e-5 keeps sigma > 0)"))
+    domain="any x (ε = 1e-5 keeps σ > 0)"))
 _RMS = [(r, sqrt(Frac(sqnorm(x), _n) + Const(r"\epsilon", 1e-6)))]
 _RPROJ = Eye(x) - Frac(x * T(x), _n * power(r, 2))
 register(formula_rule(
     "rms-norm", "RMSNorm (Jacobian)", 9, Frac(Had(gamma, x), r), x,
     Frac(1, r) * diag(gamma) * _RPROJ, Frac(1, r) * _RPROJ * diag(gamma),
     where=_RMS, shape_num=r"n \times n", shape_den=r"n \times n",
-    shapes=_VEC, domain="any x (epsilon = 1e-6 keeps r > 0)"))
+    shapes=_VEC, domain="any x (ε = 1e-6 keeps r > 0)"))
 
 # batch norm, training mode: X is N x n, statistics over the N rows
 _N = Dim(X, "N")
@@ -122,7 +122,7 @@ register(formula_rule(
     arrange="matrix", shape_num=r"n \times N", shape_den=r"N \times n",
     shapes=lambda d: {"X": (d["N"], d["n"]), "gamma": (d["n"],),
                       "G": (d["N"], d["n"])},
-    domain="any X (epsilon = 1e-5 keeps sigma > 0)"))
+    domain="any X (ε = 1e-5 keeps σ > 0)"))
 
 # ---------------------------------------------------------------------------
 # convolution, embedding, residual
@@ -165,7 +165,7 @@ register(formula_rule(
     shapes=lambda d: {"E": (d["m"], d["k"]), "ids": (d["n"],),
                       "G": (d["n"], d["k"])},
     sample=_emb_sample,
-    domain="ids are integers in 0..m-1 (samples repeat one, so that "
+    domain="ids are integers in 0, …, m − 1 (samples repeat one, so that "
            "rows of G add up: a scatter-add)"))
 register(formula_rule(
     "residual", "Residual connection x + tanh(Ax)", 9, x + tanh(A * x), x,

@@ -102,7 +102,7 @@ register(formula_rule(
 register(formula_rule(
     "l2-norm", "Euclidean norm", 8, norm(x), x, Frac(T(x), norm(x)),
     Frac(x, norm(x)), shape_num=ONE_N, shape_den=N1, shapes=_vecs("x"),
-    domain="x != 0 (the norm has a cone point there)"))
+    domain="x ≠ 0 (the norm has a cone point there)"))
 LSQ = lambda dims: {"x": (dims["n"],), "A": (dims["m"], dims["n"]),  # noqa
                     "b": (dims["m"],)}
 register(formula_rule(
@@ -200,7 +200,7 @@ register(formula_rule(
     -tr(inv(X + t * E) * E * inv(X + t * E) * E), shapes=_LINE,
     sample=_line_sample, style="d",
     domain="X + tE invertible; negative for SPD X + tE and symmetric "
-           "E != 0 (log det is concave)"))
+           "E ≠ 0 (log det is concave)"))
 
 # softmax and cross-entropy
 register(formula_rule(
@@ -223,7 +223,7 @@ register(formula_rule(
     "softmax-cross-entropy", "Cross-entropy of softmax, by the logits", 8,
     -(T(y) * log_softmax(z)), z, T(s - y), s - y, where=[(s, softmax(z))],
     shape_num=ONE_N, shape_den=N1, shapes=_vecs("z", "y"),
-    sample=_one_hot, domain="y one-hot (true whenever the y_i sum to 1)"))
+    sample=_one_hot, domain="y one-hot (true whenever the yᵢ sum to 1)"))
 
 # ---------------------------------------------------------------------------
 # chapter 0: standard rules for reading papers (checked, not derived)
@@ -263,13 +263,13 @@ register(formula_rule(
     "gaussian-loglik-wrt-mu", "Gaussian log-likelihood (up to a "
     "constant), by the mean", 0, L, mu, T(r) * inv(S), inv(S) * r,
     where=_GAUSS, shape_num=ONE_N, shape_den=N1, shapes=GSH,
-    sample=_gauss_sample, domain="Sigma symmetric positive definite"))
+    sample=_gauss_sample, domain="Σ symmetric positive definite"))
 register(formula_rule(
     "gaussian-loglik-wrt-Sigma", "Gaussian log-likelihood (up to a "
     "constant), by the covariance", 0, L, S,
     Frac(1, 2) * (inv(S) * r * T(r) * inv(S) - inv(S)), where=_GAUSS,
     arrange="matrix", shape_num=NN, shapes=GSH, sample=_gauss_sample,
-    domain="Sigma symmetric positive definite; its n^2 entries are "
+    domain="Σ symmetric positive definite; its n² entries are "
            "treated as independent variables (the usual convention)"))
 xs, ys, zs = sca("x"), sca("y"), sca("z")
 register(formula_rule(
@@ -282,7 +282,7 @@ register(formula_rule(
     sigma(zs) - ys, shapes=lambda dims: {"z": (), "y": ()},
     sample=lambda rng, dims: {"z": float(rng.standard_normal()),
                               "y": float(rng.uniform())},
-    style="d", domain="any label 0 <= y <= 1"))
+    style="d", domain="any label 0 ≤ y ≤ 1"))
 w = vec("w")
 LOGI = lambda dims: {"w": (dims["n"],), "X": (dims["N"], dims["n"]),  # noqa
                      "y": (dims["N"],)}
@@ -291,7 +291,7 @@ register(formula_rule(
     0, T(Ones(y)) * softplus(X * w) - T(y) * X * w, w,
     T(sigma(X * w) - y) * X, T(X) * (sigma(X * w) - y), shape_num=ONE_N,
     shape_den=N1, shapes=LOGI,
-    domain="rows of X are the examples; labels 0 <= y_i <= 1 (samples: "
+    domain="rows of X are the examples; labels 0 ≤ yᵢ ≤ 1 (samples: "
            "any)"))
 register(formula_rule(
     "logistic-loss-hessian", "Hessian of the logistic regression loss", 0,
