@@ -37,7 +37,8 @@ NARROWEST = ["book/directional-derivatives", "book/neuron-layer-loss",
 # (the page must not scroll sideways: test_site checks that). Inside a box
 # that scrolls (a display equation, a wide table) the part can be reached:
 # the scrolling box itself is then checked against the boxes around it, and
-# is returned so that its cue can be looked at. `display` selects display
+# is returned so that its cue can be looked at. Solutions (<details>) are
+# opened first. `display` selects display
 # equations (true) or inline formulas (false).
 FIND_CUT_MATH = """(display) => {
   const style = new Map(), rect = new Map();
@@ -53,6 +54,8 @@ FIND_CUT_MATH = """(display) => {
     return rect.get(a);
   };
   const article = document.querySelector('article.bd-article') || document.body;
+  // A reader opens the solutions (<details>): their math counts too.
+  article.querySelectorAll('details').forEach(d => { d.open = true; });
   const scrollers = new Set();
   const cutAt = (part) => {
     let r = part.getBoundingClientRect();
@@ -80,6 +83,7 @@ FIND_CUT_MATH = """(display) => {
                       : 'mjx-container:not([display="true"])';
   const cut = [];
   for (const box of article.querySelectorAll(sel)) {
+    if (!box.checkVisibility()) continue;  // inside a hidden cell
     const parts = [...box.querySelectorAll('*')].filter(
         e => !e.closest('mjx-assistive-mml') && !e.firstElementChild);
     for (const part of parts) {
@@ -97,13 +101,31 @@ FIND_CUT_MATH = """(display) => {
   const mark = 'data-math-scroller';
   document.querySelectorAll('[' + mark + ']').forEach(
       e => e.removeAttribute(mark));
+  // How far the ink inside each scrolling box reaches past its right edge.
+  const hiddenInk = (e) => {
+    const right = innerOf(e)[1];
+    let most = 0;
+    for (const part of e.querySelectorAll('*')) {
+      if (part.firstElementChild || part.closest('mjx-assistive-mml')) continue;
+      const r = part.getBoundingClientRect();
+      if (r.width && r.height) most = Math.max(most, r.right - right);
+    }
+    return Math.round(most);
+  };
   const scrolling = [...scrollers].map((e, i) => {
     e.setAttribute(mark, String(i));
     return {index: i, tag: e.tagName.toLowerCase() + '.' + e.className,
-            text: e.textContent.trim().slice(0, 60)};
+            hidden: hiddenInk(e), text: e.textContent.trim().slice(0, 60)};
   });
   return {cut, scrolling};
 }"""
+
+# The cue (custom.css) is a shadow under a cover that scrolls with the
+# formula: it shows fully once about 1em of the formula is hidden, and only
+# in part for less (a formula that overflows by a few pixels, e.g. its
+# final full stop). The check asks for it where at least this much ink
+# (CSS px) is out of view.
+HIDDEN_INK = 20
 
 THEME_CLIPPING = """
 span.math { display: inline-flex !important; overflow: hidden !important;
@@ -127,7 +149,7 @@ def find_cut_math(page, display):
 def edge_shows_more(page, index, background):
     """Does the right edge of scrolling box `index` show that more is there?
 
-    A screenshot of the box's rightmost 6 px at its starting scroll
+    The rightmost 6 px of a screenshot of the box at its starting scroll
     position: with the cue (a shadow) nearly every row of the strip differs
     from the page; without one only the rows a glyph or a rule happens to
     cross do. Returns the fraction of rows that differ.
@@ -136,12 +158,8 @@ def edge_shows_more(page, index, background):
 
     box = page.locator(f'[data-math-scroller="{index}"]')
     box.evaluate("b => { b.scrollLeft = 0; }")
-    box.scroll_into_view_if_needed()
-    rect = box.bounding_box()
-    shot = page.screenshot(clip={"x": rect["x"] + rect["width"] - 6,
-                                 "y": rect["y"], "width": 6,
-                                 "height": rect["height"]})
-    image = Image.open(io.BytesIO(shot)).convert("RGB")
+    shot = Image.open(io.BytesIO(box.screenshot())).convert("RGB")
+    image = shot.crop((max(shot.width - 6, 0), 0, shot.width, shot.height))
     rows = 0
     for y in range(image.height):
         if any(sum(abs(a - b) for a, b in zip(image.getpixel((x, y)),
@@ -169,6 +187,8 @@ def math_problems(page, display):
     for s in found["scrolling"]:
         if not s["tag"].startswith("mjx-container"):
             continue  # a wide table: its formulas are reached by scrolling
+        if s["hidden"] < HIDDEN_INK:
+            continue  # see HIDDEN_INK
         shown = edge_shows_more(page, s["index"], background)
         if shown < 0.8:
             problems.append(f"scrolls without a cue ({shown:.0%} of its "
