@@ -20,7 +20,8 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: book pdf test setup unit notebooks site-tests pdf-tests colab install-path \
-        bench bench-build bench-numeric bench-widgets bench-grading sync-setup strip \
+        bench bench-build bench-numeric bench-widgets bench-grading bench-pages \
+        sync-setup strip \
         serve clean mutation
 
 book: setup
@@ -126,6 +127,12 @@ bench-widgets: setup
 
 bench-grading: setup
 	$(PY) benchmarks/grading.py
+
+# Page weight and time to typeset math, per page, against a baseline site:
+#     make bench-pages BEFORE=/path/to/baseline/_build/html
+bench-pages: book /usr/bin/chromium
+	@test -n "$(BEFORE)" || { echo "BEFORE=<a built baseline _build/html> is required"; exit 1; }
+	$(PY) benchmarks/pages.py --before $(BEFORE)
 
 # Mutation score of the modules where a silent bug misleads a reader or
 # misgrades a student: a benchmark, never part of `make test` (about 70

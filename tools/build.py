@@ -4,8 +4,9 @@
 
 What it adds to `jupyter-book build . -W -n --keep-going`:
 
-1. MathJax is copied from node_modules (installed by `npm ci`) into
-   _build/static/mathjax, which Sphinx serves from the site: no CDN.
+1. MathJax 4 and its font are copied from node_modules (installed by
+   `npm ci`) into _build/static/mathjax, which Sphinx serves from the site:
+   no CDN (_config.yml points MathJax's font path there).
 2. jupyter-cache decides whether to re-execute a notebook from the
    notebook's own code only, so a change to mathlib/ alone would serve stale
    outputs. Before building, every notebook that imports mathlib and was
@@ -111,15 +112,43 @@ def record_hashes(current, executed):
     HASHES.write_text(json.dumps(stored, indent=1, sort_keys=True))
 
 
+MATHJAX_FONT = "mathjax-newcm-font"
+
+
+def _version(package_json):
+    try:
+        return json.loads(package_json.read_text())["version"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
 def copy_mathjax():
-    source = ROOT / "node_modules" / "mathjax" / "es5"
-    if not source.is_dir():
-        sys.exit("MathJax is missing from node_modules: run `npm ci` "
+    """MathJax 4 into _build/static/mathjax, its font into .../fonts.
+
+    Only what the browser loads: the components, the speech rule engine
+    (loaded if a reader turns speech on in MathJax's menu) and the font's
+    CHTML and SVG data (the menu can switch to SVG output). A copy of
+    another version (MathJax 3 had es5/) is replaced, here and in the
+    built site, so no stale file is served.
+    """
+    source = ROOT / "node_modules" / "mathjax"
+    font = ROOT / "node_modules" / "@mathjax" / MATHJAX_FONT
+    if not (source / "tex-chtml.js").is_file() or not font.is_dir():
+        sys.exit("MathJax 4 is missing from node_modules: run `npm ci` "
                  "(make book does).")
+    version = _version(source / "package.json")
     target = ROOT / "_build" / "static" / "mathjax"
-    if not (target / "tex-chtml.js").exists():
-        shutil.rmtree(target, ignore_errors=True)
-        shutil.copytree(source, target)
+    for copy in (target, ROOT / "_build" / "html" / "_static" / "mathjax"):
+        if copy.exists() and _version(copy / "package.json") != version:
+            shutil.rmtree(copy)
+    if (target / "fonts" / MATHJAX_FONT / "chtml.js").exists():
+        return
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns(
+        "*.md", "*.d.mts", "*.cjs", "*.mjs"))
+    fonts = target / "fonts" / MATHJAX_FONT
+    for part in ("chtml", "svg"):
+        shutil.copytree(font / part, fonts / part)
+        shutil.copy2(font / f"{part}.js", fonts / f"{part}.js")
 
 
 def kernel_profile():

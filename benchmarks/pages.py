@@ -1,0 +1,221 @@
+"""How heavy is each page of the book, and how soon is its math typeset?
+
+Run: .venv/bin/python benchmarks/pages.py --before DIR [--after DIR]
+         [--repeat N] [--width PX] [--pages a,b]
+
+DIR is a built site (`_build/html`). --before is the baseline, e.g. the
+build of main; to make one from the commit you compare against:
+
+    git worktree add /tmp/base main && make -C /tmp/base book
+    .venv/bin/python benchmarks/pages.py --before /tmp/base/_build/html
+
+--after defaults to this checkout's _build/html. Both sites are served
+from 127.0.0.1 and measured in the same run, in headless Chromium
+(/usr/bin/chromium) as a phone (390 x 844, device pixel ratio 2, touch;
+--width 1280 measures a desktop at ratio 1 instead). For every page of the
+table of contents, --repeat times (default 3), alternating before and
+after so both see the same load, each visit in a fresh browser context
+(cold cache, as a first visit):
+
+- transfer: bytes received for the page and everything it loaded by the
+  time its math was typeset (HTML, theme, scripts, fonts, images);
+- own: the page's own bytes, its HTML and the image files it shows (each
+  file once, every srcset candidate counted); the theme, scripts and fonts
+  are shared by all pages and cached after the first;
+- typeset: seconds from navigation start to MathJax's startup promise
+  resolved (the page's math typeset), median; for a page without MathJax,
+  to the load event;
+- cpu: CPU seconds of the page's main thread by then (Chromium's
+  ThreadTime), median: less sensitive than wall time to other processes
+  on a shared machine.
+
+Ratios are after / before (below 1 is lighter or faster). The load
+average is printed before and after the run: wall times on a busy machine
+are several times those on an idle one. The goal (issue 17): every page
+typeset within 1 s.
+"""
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from site_tools import CHROMIUM, CHROMIUM_ARGS, serve, toc_files  # noqa: E402
+
+# Set as soon as MathJax's startup promise exists; records the moment it
+# resolves (performance.now() counts from navigation start).
+WATCH_TYPESET = """
+(() => {
+  const watch = setInterval(() => {
+    const M = window.MathJax;
+    if (M && M.startup && M.startup.promise) {
+      clearInterval(watch);
+      M.startup.promise.then(
+        () => { window.__typesetAt = performance.now(); },
+        (e) => { window.__typesetAt = performance.now();
+                 window.__typesetError = String(e); });
+    }
+  }, 2);
+})();
+"""
+
+HAS_MATHJAX = ("() => !!document.querySelector("
+               "'script[src*=\"mathjax/tex-chtml\"]')")
+
+IMAGE_URLS = """() => {
+  const urls = new Set();
+  for (const img of document.images) {
+    if (img.src) urls.add(img.src);
+    for (const part of (img.srcset || '').split(',')) {
+      const url = part.trim().split(/\\s+/)[0];
+      if (url) urls.add(new URL(url, document.baseURI).href);
+    }
+  }
+  for (const s of document.querySelectorAll('picture source[srcset]')) {
+    for (const part of s.srcset.split(',')) {
+      const url = part.trim().split(/\\s+/)[0];
+      if (url) urls.add(new URL(url, document.baseURI).href);
+    }
+  }
+  return [...urls];
+}"""
+
+
+def own_bytes(directory, page_url, image_urls):
+    """HTML file plus each image file of the site the page shows, once."""
+    def file_of(url):
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            return None  # data: images are part of the HTML already
+        path = directory / unquote(parts.path).lstrip("/")
+        return path if path.is_file() else None
+
+    total = file_of(page_url).stat().st_size
+    for url in image_urls:
+        path = file_of(url)
+        if path is not None and "_static" not in path.parts:
+            total += path.stat().st_size
+    return total
+
+
+def visit(browser, base, directory, name, width):
+    """One cold visit: (transfer, own, typeset seconds, cpu seconds)."""
+    phone = width < 800
+    context = browser.new_context(
+        viewport={"width": width, "height": 844 if phone else 900},
+        device_scale_factor=2 if phone else 1,
+        is_mobile=phone, has_touch=phone)
+    try:
+        page = context.new_page()
+        cdp = context.new_cdp_session(page)
+        cdp.send("Performance.enable", {"timeDomain": "threadTicks"})
+        cdp.send("Network.enable")
+        received = {}
+        cdp.on("Network.loadingFinished", lambda e: received.__setitem__(
+            e["requestId"], e["encodedDataLength"]))
+        page.add_init_script(WATCH_TYPESET)
+        url = f"{base}/{name}.html"
+        page.goto(url, wait_until="load", timeout=600000)
+        if page.evaluate(HAS_MATHJAX):
+            page.wait_for_function("() => window.__typesetAt !== undefined",
+                                   timeout=600000, polling=20)
+            seconds = page.evaluate("() => window.__typesetAt") / 1000
+            error = page.evaluate("() => window.__typesetError || null")
+            if error:
+                raise RuntimeError(f"{name}: MathJax failed: {error}")
+        else:
+            seconds = page.evaluate(
+                "() => performance.getEntriesByType('navigation')[0]"
+                ".loadEventStart") / 1000
+        metrics = {m["name"]: m["value"] for m in
+                   cdp.send("Performance.getMetrics")["metrics"]}
+        own = own_bytes(directory, page.url, page.evaluate(IMAGE_URLS))
+        return sum(received.values()), own, seconds, metrics["ThreadTime"]
+    finally:
+        context.close()
+
+
+def ratio(after, before):
+    return f"{after / before:.2f}" if before else "-"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--before", required=True, type=Path,
+                        help="baseline site (a built _build/html)")
+    parser.add_argument("--after", type=Path, default=ROOT / "_build/html")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--width", type=int, default=390)
+    parser.add_argument("--pages", help="comma-separated toc names")
+    args = parser.parse_args()
+    sites = {"before": args.before.resolve(), "after": args.after.resolve()}
+    for label, directory in sites.items():
+        if not (directory / "index.html").is_file():
+            sys.exit(f"--{label} {directory}: no built site there "
+                     "(index.html is missing; run `make book`)")
+    if args.repeat < 1:
+        sys.exit("--repeat must be at least 1")
+    pages = args.pages.split(",") if args.pages else toc_files()
+    pages = [p for p in pages
+             if all((d / f"{p}.html").is_file() for d in sites.values())]
+
+    from playwright.sync_api import sync_playwright
+
+    servers = {label: serve(d) for label, d in sites.items()}
+    load_start = os.getloadavg()
+    started = time.perf_counter()
+    runs = {(p, s): [] for p in pages for s in sites}
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM,
+                                         args=CHROMIUM_ARGS)
+            for _ in range(args.repeat):
+                for name in pages:
+                    for label in sites:
+                        runs[name, label].append(visit(
+                            browser, servers[label][0], sites[label], name,
+                            args.width))
+            browser.close()
+    finally:
+        for _, stop in servers.values():
+            stop()
+    load_end = os.getloadavg()
+
+    print(f"Pages at {args.width} px, {args.repeat} cold visits each "
+          f"(medians); before = {sites['before']}, after = "
+          f"{sites['after']}\n")
+    print("| page | transfer KB before | after | ratio | own KB before | "
+          "after | ratio | typeset s before | after | ratio | "
+          "cpu s before | after | ratio |")
+    print("|---" * 13 + "|")
+    worst = {"before": 0.0, "after": 0.0}
+    for name in pages:
+        cells = [name]
+        med = {s: [statistics.median(r[i] for r in runs[name, s])
+                   for i in range(4)] for s in sites}
+        for i, scale, fmt in ((0, 1024, "{:.0f}"), (1, 1024, "{:.0f}"),
+                              (2, 1, "{:.2f}"), (3, 1, "{:.2f}")):
+            b, a = med["before"][i] / scale, med["after"][i] / scale
+            cells += [fmt.format(b), fmt.format(a), ratio(a, b)]
+        for s in sites:
+            worst[s] = max(worst[s], med[s][2])
+        print("| " + " | ".join(cells) + " |")
+    slow = [n for n in pages
+            if statistics.median(r[2] for r in runs[n, "after"]) > 1.0]
+    print(f"\nSlowest page typeset: before {worst['before']:.2f} s, after "
+          f"{worst['after']:.2f} s; after, over 1 s: "
+          f"{', '.join(slow) if slow else 'none'}")
+    print("Load average (1, 5, 15 min): at start "
+          + ", ".join(f"{x:.1f}" for x in load_start) + "; at end "
+          + ", ".join(f"{x:.1f}" for x in load_end)
+          + f" ({os.cpu_count()} cores); run took "
+          f"{time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
