@@ -88,6 +88,11 @@ DESELECT = {
     # underflows to 0 in the unmutated code too. Not a mutant's doing.
     "numeric": ["tests/test_numeric.py::"
                 "test_directional_derivative_is_gradient_dot_v"],
+    # a real kernel for 25 s, linked to every mutant of the batch's
+    # flow; test_the_runner_gets_a_quarter_of_the_whole_limit_per_cell
+    # checks the same limit with the scripted runner in a second
+    "grade": ["tests/test_mutants_grade.py::"
+              "test_the_default_cell_limit_is_a_quarter_of_the_whole_limit"],
 }
 # Tests written to kill survivors: tests/test_mutants_<module>*.py.
 LINKED = ["book", "exercises", "benchmarks", "tools", "_config.yml", "_toc.yml"]
