@@ -252,3 +252,414 @@ def test_a_formula_never_real_on_the_domain_cannot_be_compared():
     v = evaluate("ch07.q4", "sqrt(-x**2 - y**2 - 1)")
     assert (v.status, v.diagnosis) == ("error", "undecided")
     assert "could not be compared with the right one" in v.feedback
+
+
+# ===================================================================
+# Judged in this process (issue 21). A formula answer is judged in a
+# forked child process (run_limited), which mutmut's call tracing does
+# not see, so it links no test to the formula code. Here run_limited
+# runs the judgment in-process: the same code, the same verdicts, only
+# without the time limit (tests/test_exercises.py covers that).
+
+from mathlib._timing import Limited  # noqa: E402
+from mathlib.exercises import _compare as C  # noqa: E402
+from mathlib.exercises import _questions as Q  # noqa: E402
+from mathlib.exercises._parse import ParseError, parse_answer  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def in_process(monkeypatch):
+    def run_here(func, seconds, memory=None):
+        return Limited("ok", func(), seconds=seconds, memory=memory)
+    monkeypatch.setattr(Q, "run_limited", run_here)
+
+
+x, y, z = sp.symbols("x y z")
+KW = dict(title="A test question", prompt="Compute it.")
+
+
+def number_q(**kw):
+    return Q.NumberQuestion("t.q1", "val", reference=lambda: 2.5,
+                            **KW, **kw)
+
+
+def array_q(E, **kw):
+    E = np.asarray(E, dtype=float)
+    return Q.ArrayQuestion("t.q2", "arr", reference=lambda: E,
+                           shape=E.shape, **KW, **kw)
+
+
+def matrix_q(E, **kw):
+    return Q.MatrixQuestion("t.q3", "M", reference=lambda: sp.Matrix(E),
+                            variables=["x"], shape=sp.Matrix(E).shape,
+                            domain={"x": (0.5, 2.0)}, **KW, **kw)
+
+
+def function_q(ref, out_shape=(), **kw):
+    return Q.FunctionQuestion("t.q4", "f", reference=ref, arg_shape=(),
+                              out_shape=out_shape, **KW, **kw)
+
+
+# ------------------------------------------------ what a question shows
+
+def test_each_kind_of_question_shows_the_template_and_what_it_expects():
+    """The template a student fills in names the answer and its kind,
+    and the wrong-kind feedback uses the same words."""
+    q = number_q()
+    assert (q.id, q.name, q.title, q.prompt, q.points, q.given) == \
+        ("t.q1", "val", "A test question", "Compute it.", 1, None)
+    assert q.template == "val = None  # your answer: a number"
+    assert repr(q) == "<NumberQuestion t.q1 (val)>"
+    a = array_q([1.0, 2.0], points=3, given="v = ...")
+    assert (a.points, a.given, a.name, a.id) == (3, "v = ...", "arr",
+                                                 "t.q2")
+    assert a.template == "arr = None  # your answer: a numpy array of " \
+        "shape (2,)"
+    m = matrix_q([[x, 1, 2]])
+    assert m.template == "M = None  # your answer: a 1 x 3 sympy Matrix"
+    assert (m.id, m.shape, m.layout) == ("t.q3", (1, 3), "")
+    e = Q.ExpressionQuestion("t.q5", "ex", reference=lambda: x,
+                             variables=["x"], template="ex = ...", **KW)
+    assert (e.template, e.id, e.points) == ("ex = ...", "t.q5", 1)
+    f = function_q(lambda t: t)
+    assert f.expects == "a function f(x) returning a number"
+    assert (f.id, f.arg_name, f.layout) == ("t.q4", "x", "")
+    g = function_q(lambda t: np.array([t, t]), out_shape=(2,),
+                   arg_name="w", edge_points=[0.5, [1.0]])
+    assert g.expects == "a function f(w) returning an array of shape (2,)"
+    assert [p.tolist() for p in g.edge_points] == [0.5, [1.0]]
+    c = Q.ChoiceQuestion("t.q6", "pick", options={"A": "a", "B": "b"},
+                         reference=lambda: "A", **KW)
+    assert c.template == 'pick = None  # your answer: a letter such as "A"'
+    assert c.expects == 'one of the letters "A", "B" (a string)'
+    assert c.id == "t.q6"
+
+
+def test_wrong_kinds_are_named_with_what_is_expected():
+    assert number_q().check("two").feedback == (
+        "Not yet. A number is expected, but val is the string 'two'.")
+    assert number_q().check("2.5").feedback == (
+        "Not yet. A number is expected, but val is the string '2.5': "
+        "write 2.5 without quotes.")
+    assert array_q([1.0, 2.0]).check("v").feedback == (
+        "Not yet. A numpy array of shape (2,) is expected, but arr is the "
+        "string 'v'.")
+    m = matrix_q([[x], [1]])
+    assert m.check(3.0).feedback == (
+        "Not yet. A 2 x 1 sympy Matrix is expected, but M is the number 3.")
+    e = Q.ExpressionQuestion("t.q5", "ex", reference=lambda: x,
+                             variables=["x"], **KW)
+    v = e.check(sp.Matrix([x]))
+    assert v.feedback == ("Not yet. A sympy expression is expected, but "
+                          "ex is a 1 x 1 sympy Matrix.")
+    f = function_q(lambda t: t)
+    assert f.check(3.0).feedback == (
+        "Not yet. A function f(x) returning a number is expected, but f is "
+        "the number 3 (define it with `def f(x):`).")
+    assert f.check(lambda t: "s").feedback.startswith(
+        "Not yet. Your function returned the string 's' at x = ")
+    assert f.check(lambda t: "s").feedback.endswith("; expected a number.")
+
+
+def test_a_number_question_names_its_own_mistakes_and_hint():
+    q = number_q(mistakes=[(lambda: 5.0, "You doubled it.")],
+                 hint="Use the chain rule.")
+    v = q.check(5.0)
+    assert (v.diagnosis, v.feedback) == ("mistake",
+                                         "Not yet. You doubled it.")
+    assert q.check(2.7).feedback == ("Not yet. val = 2.7 is not right. "
+                                     "Use the chain rule.")
+    assert number_q().check(2.7).feedback == "Not yet. val = 2.7 is not " \
+        "right."
+    assert number_q().check(2.5).status == "correct"
+
+
+def test_an_answer_with_the_question_name_first_keeps_its_case():
+    """Feedback starting with the answer's own name keeps it as written
+    (val, not Val); other feedback starts with a capital."""
+    v = number_q().check(float("inf"))
+    assert v.feedback == "Not yet. val is inf, not a finite number."
+
+
+# ------------------------------------------------------------ shapes
+
+def test_a_column_vector_where_a_flat_array_is_expected_is_named():
+    E = np.asarray(question("ch01.q2").reference(), dtype=float)
+    v = evaluate("ch01.q2", E.reshape(-1, 1))
+    assert v.feedback == (
+        "Not yet. Wrong shape: expected (3,), got (3, 1): a column vector "
+        "where a flat array of shape (3,) is expected (the numbers are "
+        "right: use .ravel()).")
+    v = evaluate("ch01.q2", E.reshape(1, -1) + 1)
+    assert v.feedback == (
+        "Not yet. Wrong shape: expected (3,), got (1, 3): a row vector "
+        "where a flat array of shape (3,) is expected.")
+
+
+def test_a_flattened_matrix_is_told_to_reshape():
+    E = _hessian()
+    v = evaluate("ch07.q2", E.ravel())
+    assert v.feedback == ("Not yet. Wrong shape: expected (3, 3), got (9,) "
+                          "(the numbers are right: reshape to (3, 3)).")
+
+
+def test_a_function_returning_one_number_in_an_array_is_told_float():
+    q = question("ch01.q6")
+    v = evaluate("ch01.q6", lambda t: np.array([q.reference(t)]))
+    assert v.diagnosis == "shape"
+    assert "Wrong shape: expected a number, got (1,) (the numbers are " \
+        "right: use float(...)) (at x = " in v.feedback
+
+
+# ------------------------------------------- wrong entries and factors
+
+def test_wrong_entries_are_listed_four_at_most_then_counted():
+    E = np.arange(1.0, 7.0).reshape(3, 2)
+    G = E + np.array([[1, 1], [1, 1], [1, 0]]) * [[0.5], [0.25], [2]]
+    assert C.wrong_entries(G, E, 1e-6) == (
+        "entries [0, 0], [0, 1], [1, 0], [1, 1] and 1 more are wrong "
+        "(the other 1 is right).")
+    G = E.copy()
+    G[0, 0], G[2, 1] = 7.0, 0.5
+    assert C.wrong_entries(G, E, 1e-6, reveal=True) == (
+        "entries [0, 0], [2, 1] are wrong (the other 4 are right): entry "
+        "[0, 0] is 7, expected 1.")
+    G = E + 9.0
+    assert C.wrong_entries(G, E, 1e-6).startswith(
+        "entries [0, 0], [0, 1], [1, 0], [1, 1] and 2 more are wrong.")
+
+
+def test_wrong_entries_reveal_nothing_unless_asked():
+    """For answers at fixed points the expected value is never shown."""
+    E, G = np.array([1.0, 2.0]), np.array([1.0, 3.0])
+    assert C.wrong_entries(G, E, 1e-6) == ("component [1] is wrong (the "
+                                           "other 1 is right).")
+    assert C.wrong_entries(np.array(3.0), np.array(2.0), 1e-6) == \
+        "yours is 3, which is not right."
+
+
+@pytest.mark.parametrize("c, named", [(24, "24"), (-24, "-24"),
+                                      (25, None), (7 / 12, "7/12"),
+                                      (1 / 13, None)])
+def test_factors_named_are_ratios_of_small_integers(c, named):
+    """An array c times the right one: c = p/q is named for |p| <= 24
+    and q <= 12; 25 or 1/13 times is just wrong, entry by entry."""
+    E = _hessian()
+    v = evaluate("ch07.q2", c * E)
+    if named:
+        assert (v.diagnosis, v.feedback) == ("scale", (
+            f"Not yet. It is off by a constant factor: yours is {named} "
+            "times the right answer."))
+    else:
+        assert v.diagnosis == "pointwise", v.feedback
+
+
+def test_a_square_transpose_without_a_layout_note():
+    q = array_q([[1.0, 2.0], [3.0, 4.0]])
+    v = q.check(np.array([[1.0, 3.0], [2.0, 4.0]]))
+    assert v.feedback == ("Not yet. It equals the transpose of the right "
+                          "answer: a layout mix-up.")
+    v = array_q([[1.0, 2.0], [3.0, 4.0]], layout="rows are outputs").check(
+        np.array([[1.0, 3.0], [2.0, 4.0]]))
+    assert v.feedback.endswith("a layout mix-up (rows are outputs).")
+
+
+def test_a_non_square_transpose_is_a_shape_mix_up():
+    q = array_q([[1.0, 2.0, 3.0]])
+    assert q.check(np.array([[1.0], [2.0], [3.0]])).feedback == (
+        "Not yet. Wrong shape: expected (1, 3), got (3, 1). It is the "
+        "transpose of the right answer: a layout mix-up.")
+
+
+def test_an_array_question_names_its_own_mistakes_and_may_accept_others():
+    q = array_q([1.0, 2.0], mistakes=[(lambda: [2.0, 1.0], "Swapped.")])
+    assert q.check(np.array([2.0, 1.0])).feedback == "Not yet. Swapped."
+    q = array_q([1.0, 2.0], accept=lambda G: ("correct", "ok", "Any."))
+    assert q.check(np.array([5.0, 5.0])).feedback == "Any."
+    assert q.check(np.array([5.0, np.inf])).diagnosis == "nonfinite"
+
+
+def test_a_factor_common_to_two_points_is_named():
+    """A function 3 times the right one at both points tested is "off by
+    a constant factor (at the points tested)"; one point proves
+    nothing."""
+    q = function_q(lambda t: np.array([t + 3.0, 1.0]), out_shape=(2,),
+                   public_n=2)
+    v = q.check(lambda t: 3 * np.array([t + 3.0, 1.0]))
+    assert (v.diagnosis, v.feedback) == ("scale", (
+        "Not yet. It is off by a constant factor: yours is 3 times the "
+        "right answer (at the points tested)."))
+    q1 = function_q(lambda t: np.array([t + 3.0, 1.0]), out_shape=(2,),
+                    public_n=1)
+    assert q1.check(lambda t: 3 * np.array([t + 3.0, 1.0])).diagnosis == \
+        "pointwise"
+
+
+def test_a_function_right_at_some_points_says_how_many():
+    q = function_q(lambda t: np.array([t, 1.0]), out_shape=(2,),
+                   public_n=0, edge_points=[-1.0, 1.0])
+    v = q.check(lambda t: np.array([t, 1.0 if t < 0 else 2.0]))
+    assert v.feedback == (
+        "Not yet. Right at 1 of 2 points, but wrong at x = 1: component [1] "
+        "is wrong (the other 1 is right): component [1] is 2, expected 1.")
+    v = q.check(lambda t: np.array([t, 1.0]))
+    assert v.feedback == ("Correct on the public check: f is right at 2 "
+                          "points. The grader tests it at other points "
+                          "too.")
+
+
+# ------------------------------------------------------------ formulas
+
+def test_the_public_check_of_a_formula_says_it_is_only_the_public_check():
+    """A right formula sympy cannot prove: correct on the public check
+    (12 points), and for the grader correct at its own points (16)."""
+    q = Q.ExpressionQuestion("t.q5", "ex", reference=lambda: x,
+                             variables=["x"], domain={"x": (-2, 2)}, **KW)
+    answer = sp.log(sp.exp(x)) * sp.Heaviside(x + 100)
+    v = q.check(answer)
+    assert v.status == "correct"
+    assert v.feedback.startswith("Correct on the public check: 12 random "
+                                 "points agree")
+    v = q.judge(answer, Q.GRADE, seed=3)
+    assert v.feedback.startswith("Correct: 16 random points agree")
+    assert q.check(x).feedback == "Correct (sympy proves it)."
+
+
+def test_the_public_check_of_a_formula_gives_the_same_feedback_each_time():
+    """The public check samples from the question's fixed seed: a wrong
+    formula gets the same point and values every time; the grader's
+    points depend on its seed."""
+    q = Q.ExpressionQuestion("t.q5", "ex", reference=lambda: x**2,
+                             variables=["x"], domain={"x": (-2, 2)}, **KW)
+    texts = {q.check(sp.sin(x) * sp.Heaviside(x + 100)).feedback
+             for _ in range(3)}
+    assert len(texts) == 1
+    [text] = texts
+    assert text.startswith("Not yet. Symbolically different from the right "
+                           "answer: at x = ")
+    graded = {q.judge(sp.sin(x) * sp.Heaviside(x + 100), Q.GRADE,
+                      seed=s).feedback for s in (1, 2)}
+    assert len(graded) == 2
+
+
+def test_a_formula_in_another_variable_is_named():
+    q = Q.ExpressionQuestion("t.q5", "ex", reference=lambda: x,
+                             variables=["x"], **KW)
+    v = q.check(x + y * z)
+    assert (v.diagnosis, v.feedback) == ("symbols", (
+        "Not yet. Your answer uses the symbol y, but the variables of this "
+        "question are x."))
+
+
+def test_an_unreadable_formula_is_an_error_not_a_wrong_answer():
+    v = evaluate("ch07.q4", "x +* 2")
+    assert (v.status, v.diagnosis) == ("error", "unreadable")
+    assert v.feedback.startswith("Error. Your formula 'x +* 2' could not be "
+                                 "read: ")
+
+
+def test_a_formula_question_names_its_own_mistakes():
+    q = Q.ExpressionQuestion("t.q5", "ex", reference=lambda: x**2,
+                             variables=["x"],
+                             mistakes=[(lambda: 2 * x, "That is f'.")],
+                             **KW)
+    assert q.check(2 * x).feedback == "Not yet. That is f'."
+    assert q.check("2x").feedback == "Not yet. That is f'."
+    assert q.check(3.0).feedback.startswith("Not yet. Symbolically "
+                                            "different")
+
+
+def test_a_formula_off_by_a_factor_or_a_sign():
+    q = Q.ExpressionQuestion("t.q5", "ex", reference=lambda: x**2 + 1,
+                             variables=["x"], **KW)
+    assert q.check(-x**2 - 1).feedback == (
+        "Not yet. It has the wrong sign: it equals minus the right answer.")
+    v = q.check(sp.Rational(2, 3) * (x**2 + 1))
+    assert (v.status, v.diagnosis, v.feedback) == ("incorrect", "scale", (
+        "Not yet. It is off by a constant factor: yours is 2/3 times the "
+        "right answer."))
+    assert q.check(x**2 + 2).diagnosis == "symbolic"
+
+
+# ------------------------------------------------------------ matrices
+
+def test_a_transposed_square_matrix_is_a_layout_mix_up():
+    q = matrix_q([[x, x**2], [1, 0]], layout="rows are outputs")
+    v = q.check(sp.Matrix([[x, 1], [x**2, 0]]))
+    assert (v.status, v.diagnosis, v.feedback) == (
+        "incorrect", "transpose", "Not yet. It is the transpose of the "
+        "right answer: a layout mix-up (rows are outputs).")
+    v = q.check(sp.Matrix([[x, x**2], [1, 1]]))
+    assert v.diagnosis == "symbolic"
+    assert "in entry (1, 1), at x = " in v.feedback
+
+
+def test_a_matrix_of_the_wrong_shape_says_both_shapes():
+    q = matrix_q([[x], [x**2], [1]])
+    v = q.check(sp.Matrix([[x, x**2, 1]]))
+    assert v.feedback == (
+        "Not yet. Wrong shape: expected 3 x 1, got 1 x 3. It is the "
+        "transpose of the right answer: a layout mix-up.")
+    v = q.check(sp.Matrix([[x, x]]))
+    assert v.feedback == ("Not yet. Wrong shape: expected 3 x 1, got 1 x "
+                          "2.")
+    v = q.check(np.array([1.0, 2.0, 3.0]))          # a list: a column
+    assert v.diagnosis == "symbolic"
+
+
+def test_a_matrix_in_another_variable_is_named():
+    v = matrix_q([[x], [1]]).check(sp.Matrix([[y], [1]]))
+    assert v.feedback == ("Not yet. Your answer uses the symbol y, but the "
+                          "variables of this question are x.")
+
+
+# ------------------------------------------------------- the judge's limits
+
+@pytest.mark.parametrize("out, feedback", [
+    (Limited("timeout"), "Timeout. Checking this answer took longer than "
+     "30 s, the limit (is the formula very large or deeply nested?)."),
+    (Limited("memory"), "Error. Checking this answer needed more than 1 GB "
+     "of memory, the limit (is the formula very large?)."),
+    (Limited("error", message="boom"), "Error. The checker could not "
+     "handle this answer; please tell your instructor (boom)."),
+])
+def test_a_judgment_over_its_limits_is_a_verdict(monkeypatch, out,
+                                                 feedback):
+    seen = {}
+
+    def limited(func, seconds, memory):
+        seen.update(seconds=seconds, memory=memory)
+        return out
+    monkeypatch.setattr(Q, "run_limited", limited)
+    v = evaluate("ch07.q4", "x")
+    assert v.feedback == feedback and v.points == 0
+    assert seen == {"seconds": 30.0, "memory": 1_000_000_000}
+
+
+# ------------------------------------------------------------- the parser
+
+def test_the_parser_names_its_length_limit_at_the_boundary():
+    ok = "x" + " " * 1999
+    assert parse_answer(ok, ["x"]) == sp.Symbol("x")
+    with pytest.raises(ParseError, match="^the formula is 2001 characters "
+                       "long; at most 2000 are accepted$"):
+        parse_answer(ok + " ", ["x"])
+
+
+def test_the_parser_reads_constants_and_lists_no_variables_as_none():
+    assert parse_answer("2*pi*x + E", ["x"]) == 2 * sp.pi * sp.Symbol("x") \
+        + sp.E
+    assert parse_answer("e^x", ["x"]) == sp.exp(sp.Symbol("x"))
+    with pytest.raises(ParseError, match="^unknown name 'y': the variables "
+                       "of this question are none$"):
+        parse_answer("y", [])
+
+
+@pytest.mark.parametrize("text, op", [("x % 2", "%"), ("x @ x", "@"),
+                                      ("[x]", "["), ("x == 1", "==")])
+def test_the_parser_names_an_operator_it_does_not_allow(text, op):
+    with pytest.raises(ParseError) as info:
+        parse_answer(text, ["x"])
+    assert str(info.value) == (f"{op!r} is not allowed in a formula (use "
+                               "numbers, variables, + - * / ** and "
+                               "functions such as exp(x))")
