@@ -1240,3 +1240,213 @@ def test_a_file_that_is_not_a_notebook_is_found_before_any_run(tmp_path,
                               seed=1)
     assert faults[0] and faults[1] is None
     assert limits["jobs"][1].cells and limits["jobs"][0].cells == []
+
+
+# ------------------------------------ _batch: deadlines and processes
+
+SLEEPER = "import os, time\nos.fork()\ntime.sleep(300)\n"
+
+
+def test_a_run_past_its_deadline_is_stopped_and_says_its_limit(
+        tmp_path, monkeypatch):
+    """The deadline is the notebook's limit plus, per answer, the
+    extraction's base time and its calls, plus slack: a runner that
+    never ends is killed there, with its children, and every question
+    is a time-out whose feedback names the limit."""
+    monkeypatch.setattr(_batch, "RUNNER_SOURCE", SLEEPER)
+    monkeypatch.setattr(_batch, "SLACK", 0.5)
+    monkeypatch.setattr(_batch, "EXTRACT_BASE", 0.125)
+    monkeypatch.setattr(_batch, "CALL_TIMEOUT", 0.0625)
+    mark = f"deadline21-{os.getpid()}-{os.urandom(4).hex()}"
+    monkeypatch.setenv("MATHLIB_GRADE_TEST_RUN", mark)
+    [got] = grade("ch01", [SAMPLES / "ch01" / "blank.ipynb"],
+                  tmp_path / "out", timeout=1.0, seed=1)
+    # 8 answers: 8 x 0.125 s, and dsigmoid's 6 + 3 points x 0.0625 s
+    calls = len(CH01[5].points_for("grade", 1))
+    limit = 1.0 + 8 * 0.125 + calls * 0.0625 + 0.5
+    assert got["status"] == "timeout"
+    assert got["reason"].startswith(f"the run did not finish within "
+                                    f"{limit:.0f} s (the limit")
+    assert {q["status"] for q in got["questions"]} == {"timeout"}
+    assert got["seconds"] >= limit - 0.1
+    mine = []
+    for p in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if mark.encode() in Path(f"/proc/{p}/environ").read_bytes():
+                mine.append(p)
+        except OSError:
+            pass
+    assert mine == []                     # the forked child is gone too
+
+
+def test_every_process_carrying_the_token_is_found_and_killed(tmp_path):
+    """Outside a sandbox the grader finds a run's processes by the token
+    in their environment, including one that left the process group."""
+    import subprocess
+    token = os.urandom(16).hex()
+    env = dict(os.environ, **{_batch.TOKEN_NAME: token})
+    procs = [subprocess.Popen([sys.executable, "-c",
+                               "import time; time.sleep(300)"], env=env,
+                              start_new_session=True) for _ in range(2)]
+    other = subprocess.Popen([sys.executable, "-c",
+                              "import time; time.sleep(300)"])
+    try:
+        deadline = _batch.time.monotonic() + 30
+        while sorted(_batch._pids_with_token(token)) != sorted(
+                p.pid for p in procs):
+            assert _batch.time.monotonic() < deadline
+            _batch.time.sleep(0.05)
+        job = _batch.Job("x", 0, 1)
+        job.token, job.proc, job.sandboxed = token, procs[0], False
+        _batch._kill_all(job)
+        for p in procs:
+            assert p.wait(timeout=30) == -9
+        assert other.poll() is None
+        assert _batch._pids_with_token(token) == []
+    finally:
+        other.kill()
+        other.wait()
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+
+
+def test_a_job_without_a_process_is_killed_without_error():
+    job = _batch.Job("x", 0, 1)
+    job.token = os.urandom(16).hex()
+    _batch._kill_all(job)                           # nothing to do
+    assert job.proc is None
+
+
+def test_a_changed_installation_is_warned_about(scripted, monkeypatch,
+                                                capsys):
+    """If files of the mathlib installation change while a notebook
+    runs, the submission's report and the instructor are told which."""
+    prints = iter([{"a.py": "1", "b.py": "2"}, {"a.py": "1", "b.py": "3",
+                                                 "c.py": "4"}])
+    monkeypatch.setattr(_batch, "package_fingerprint",
+                        lambda: next(prints))
+    report, _ = scripted({"answers": {}})
+    warning = ("files of the mathlib installation changed while this "
+               "notebook ran: b.py, c.py")
+    assert report["reason"] == f"all cells ran; WARNING: {warning}"
+    assert f"WARNING: correct.ipynb: {warning}" in capsys.readouterr().err
+
+
+def test_the_package_fingerprint_is_a_hash_of_every_file():
+    import hashlib
+    fp = _batch.package_fingerprint()
+    root = Path(_batch.PACKAGE)
+    assert fp["grade/_batch.py"] == hashlib.sha256(
+        (root / "grade" / "_batch.py").read_bytes()).hexdigest()
+    assert set(fp) == {str(p.relative_to(root))
+                       for p in root.rglob("*.py")}
+
+
+def test_the_sealed_copy_has_no_answer_key_and_no_grader(tmp_path):
+    target = tmp_path / "sealed" / "mathlib"
+    _batch._seal(str(target))
+    stub = f"raise ImportError({KEY_MESSAGE!r})\n"
+    assert (target / "grade" / "__init__.py").read_text() == stub
+    assert sorted(p.name for p in (target / "grade").iterdir()) == \
+        ["__init__.py"]
+    assert (target / "exercises" / "ch01.py").read_text() == stub
+    assert (target / "exercises" / "__init__.py").read_text() == \
+        (Path(_batch.PACKAGE) / "grade" / "_sealed.py").read_text()
+    assert (target / "exercises" / "_compare.py").exists()
+    assert (target / "numeric.py").exists()
+    assert not list(target.rglob("__pycache__"))
+
+
+def test_a_batch_hides_what_it_must_and_never_what_it_needs(tmp_path):
+    outside = tmp_path / "subs"
+    outside.mkdir()
+    b = _batch.Batch(hide=[outside, _batch.PACKAGE, sys.prefix,
+                           Path(_batch.PACKAGE).parent])
+    try:
+        assert str(outside) in b.hide and "/dev/shm" in b.hide
+        assert _batch.PACKAGE not in b.hide and sys.prefix not in b.hide
+        assert str(Path(_batch.PACKAGE).parent) not in b.hide   # holds it
+        assert os.path.isdir(os.path.join(b.sealed, "mathlib"))
+        assert b.sealed_path("p") == (None if b.sandbox else b.sealed)
+    finally:
+        b.close()
+    assert not os.path.exists(b.base)
+    assert b.stage is None or not os.path.exists(b.stage)
+
+
+def test_inside_means_the_folder_or_below_it():
+    assert _batch._inside("/a/b", "/a") and _batch._inside("/a", "/a/")
+    assert not _batch._inside("/ab", "/a")
+    assert _batch._inside("/a/b/../c", "/a")
+
+
+def test_a_tree_the_student_made_read_only_is_removed(tmp_path):
+    d = tmp_path / "job" / "work" / "locked"
+    d.mkdir(parents=True)
+    (d / "f").write_text("x")
+    os.chmod(d, 0o500)
+    os.chmod(d.parent, 0o500)
+    _batch._rmtree(str(tmp_path / "job"))
+    assert not (tmp_path / "job").exists()
+    _batch._rmtree(None)
+    _batch._rmtree(str(tmp_path / "nothing"))
+
+
+@pytest.fixture
+def support(monkeypatch):
+    monkeypatch.setattr(_batch, "_SUPPORT", None)
+    monkeypatch.delenv("MATHLIB_GRADE_SANDBOX", raising=False)
+
+    def check():
+        monkeypatch.setattr(_batch, "_SUPPORT", None)
+        return _batch.sandbox_support()
+    return check
+
+
+@pytest.mark.parametrize("value", ["off", "OFF", "0", "no"])
+def test_the_sandbox_can_be_turned_off(support, monkeypatch, value):
+    monkeypatch.setenv("MATHLIB_GRADE_SANDBOX", value)
+    assert support() == (False, "turned off by MATHLIB_GRADE_SANDBOX")
+
+
+def test_the_sandbox_says_why_it_is_not_available(support, monkeypatch,
+                                                  tmp_path):
+    monkeypatch.setenv("MATHLIB_GRADE_SANDBOX", "on")
+    monkeypatch.setattr(_batch.os, "geteuid", lambda: 1000)
+    assert support() == (False, "the grader does not run as root")
+    monkeypatch.setattr(_batch.os, "geteuid", lambda: 0)
+    monkeypatch.setattr(_batch.shutil, "which",
+                        lambda t: None if t == "setpriv" else "/bin/" + t)
+    assert support() == (False, "util-linux's unshare, setpriv or mount "
+                         "is missing")
+    monkeypatch.setattr(_batch.shutil, "which", lambda t: "/bin/" + t)
+    monkeypatch.setattr(_batch, "STAGE_DIR", str(tmp_path / "none"))
+    assert support() == (False, f"{tmp_path / 'none'} does not exist")
+    monkeypatch.setattr(_batch, "STAGE_DIR", str(tmp_path))
+    seen = []
+
+    class Run:
+        returncode, stderr = 1, b"unshare: Operation not permitted\n"
+
+    def run(cmd, **kw):
+        seen.append((cmd, kw))
+        return Run()
+    monkeypatch.setattr(_batch.subprocess, "run", run)
+    assert support() == (False, "namespaces are not available (unshare: "
+                         "Operation not permitted)")
+    cmd, kw = seen[0]
+    assert cmd[:7] == ["unshare", "--pid", "--mount", "--fork",
+                       "--kill-child", "--propagation", "private"]
+    assert "setpriv --bounding-set -all --no-new-privs true" in cmd[-1]
+    assert kw == {"capture_output": True, "timeout": 30}
+    Run.returncode = 0
+    assert support() == (True, "PID and mount namespaces")
+    assert _batch.sandbox_support() == (True, "PID and mount namespaces")
+
+    def broken(cmd, **kw):
+        raise OSError("no unshare here")
+    monkeypatch.setattr(_batch.subprocess, "run", broken)
+    assert support() == (False, "namespaces are not available (no "
+                         "unshare here)")
