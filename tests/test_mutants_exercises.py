@@ -663,3 +663,169 @@ def test_the_parser_names_an_operator_it_does_not_allow(text, op):
     assert str(info.value) == (f"{op!r} is not allowed in a formula (use "
                                "numbers, variables, + - * / ** and "
                                "functions such as exp(x))")
+
+
+# --------------------------------------- the grader's parser: its limits
+
+from mathlib.exercises._parse import check_size, parse_srepr  # noqa: E402
+
+
+def _refused(text, message, parse=parse_srepr):
+    with pytest.raises(ParseError) as info:
+        parse(text)
+    assert str(info.value) == message
+
+
+def test_srepr_text_is_read_up_to_its_documented_size():
+    body = "Add(" + ", ".join(["pi"] * 19_999) + ")"     # 20,000 nodes
+    assert parse_srepr(body) == 19_999 * sp.pi
+    _refused("Add(" + ", ".join(["pi"] * 20_000) + ")",
+             "the formula is too large to check")
+    assert parse_srepr("Integer(1)" + " " * (200_000 - 10)) == 1
+    _refused("Integer(1)" + " " * (200_001 - 10),
+             "the formula is too large to check (200001 characters)")
+
+
+def test_srepr_floats_symbols_and_matrices_at_their_limits():
+    assert parse_srepr("Float('0.5', precision=400)") == sp.Float(
+        "0.5", precision=400)
+    assert parse_srepr("Float('0.5', precision=1)") == sp.Float(
+        "0.5", precision=1)
+    for bad in ("Float('0.5', precision=401)", "Float('0.5', precision=0)",
+                f"Float('{'1' * 201}')", "Float(1)"):
+        _refused(bad, "a Float that is too long to check")
+    assert parse_srepr(f"Float('{'1' * 200}')") > 1e199
+    _refused("Float('abc')", "the number 'abc' is not valid")
+    assert parse_srepr(f"Symbol('{'a' * 30}')").name == "a" * 30
+    _refused(f"Symbol('{'a' * 31}')",
+             f"the symbol name '{'a' * 31}' is not allowed")
+    _refused("Symbol('_x')", "the symbol name '_x' is not allowed")
+    _refused("Symbol('1x')", "the symbol name '1x' is not allowed")
+    row = "[" + ", ".join(["Integer(1)"] * 20) + "]"
+    assert parse_srepr(f"ImmutableDenseMatrix([{', '.join([row] * 20)}])"
+                       ).shape == (20, 20)
+    _refused(f"ImmutableDenseMatrix([{', '.join([row] * 21)}])",
+             "the Matrix is too large to check")
+
+
+def test_srepr_symbols_keep_their_assumptions_and_nothing_else():
+    s = parse_srepr("Symbol('w', positive=True, dummy_index=3)")
+    assert s == sp.Symbol("w", positive=True) and s.is_positive
+    assert parse_srepr("Dummy('d', real=True)").is_real
+    _refused("Symbol('x', evil=True)",
+             "the symbol option 'evil' is not allowed")
+    _refused("Symbol('x', real=1)",
+             "the symbol option 'real' is not allowed")
+    for bad in ("Symbol()", "Symbol(1)", "Symbol('x', 'y')"):
+        _refused(bad, "a Symbol needs one name")
+
+
+def test_srepr_numbers_in_every_form():
+    assert parse_srepr("Integer('12')") == 12
+    assert parse_srepr("Integer(-5)") == -5
+    assert parse_srepr("Rational(2, -4)") == sp.Rational(-1, 2)
+    _refused("Rational(1, 0)", "a Rational with denominator 0")
+    _refused("Integer(Symbol('x'))",
+             "a number written in a form that cannot be checked")
+    _refused("Integer(1, 2)", "Integer(1, 2) is not a valid number")
+    _refused(f"Integer('-{'9' * 41}')", "an integer with more than 40 "
+             "digits")
+    assert parse_srepr(f"Integer('-{'9' * 40}')") == -(10 ** 40 - 1)
+    _refused("1.5", "'1.5' is not allowed in a formula")
+
+
+def test_srepr_refuses_what_it_cannot_check_and_says_what():
+    _refused("Function('f')", "an unknown function 'f'")
+    _refused("Function('f')(Symbol('x'))", "an unknown function 'f' (only "
+             "named functions such as exp and sin can be checked)")
+    _refused("Integral(Symbol('x'), Symbol('x'))", "an unevaluated "
+             "Integral: give the result itself (a formula without "
+             "Derivative, Integral, Limit, ...)")
+    _refused("eval('1')", "the function 'eval' is not allowed")
+    _refused("sin(x=Symbol('x'))", "sin() takes no keyword arguments here")
+    _refused("Symbol('x')(1)", "\"Symbol('x')\" is not allowed (only named "
+             "functions such as exp and sin can be used)")
+    _refused("Symbol", "the name 'Symbol' is not allowed")
+    _refused("sin(Integer(1), Integer(2))", "it is not a formula that can "
+             "be checked (a function with the wrong number of arguments, "
+             "or an undefined operation?)")
+    _refused("MutableDenseMatrix([])", "the Matrix is empty")
+    _refused("MutableDenseMatrix([[]])",
+             "the rows of the Matrix have different lengths")
+    _refused("MutableDenseMatrix([1])",
+             "a Matrix must be given by a list of rows")
+    _refused("MutableDenseMatrix(1)",
+             "a Matrix must be given by a list of rows")
+    _refused("Add(Integer(1)", "could not read the formula ('(' was never "
+             "closed)")
+    with pytest.raises(TypeError, match="text must be a str, got bytes"):
+        parse_srepr(b"Integer(1)")
+
+
+def test_srepr_reads_the_singletons_relations_and_piecewise():
+    assert parse_srepr("oo") is sp.oo and parse_srepr("I") is sp.I
+    assert parse_srepr("nan") is sp.nan and parse_srepr("E") is sp.E
+    pw = parse_srepr("Piecewise(ExprCondPair(Symbol('x'), StrictGreaterThan("
+                     "Symbol('x'), Integer(0))), ExprCondPair(Integer(0), "
+                     "true))")
+    X = sp.Symbol("x")
+    assert pw == sp.Piecewise((X, X > 0), (0, True))
+    assert parse_srepr("And(LessThan(Symbol('x'), Integer(1)), Not("
+                       "Equality(Symbol('x'), Integer(0))))") == \
+        sp.And(X <= 1, sp.Not(sp.Eq(X, 0)))
+
+
+@pytest.mark.parametrize("exponent, ok", [("Rational(1, 1000000)", True),
+                                          ("Rational(1, 1000001)", False),
+                                          ("Rational(1000001, 3)", False)])
+def test_rational_exponents_at_their_limit(exponent, ok):
+    text = f"Pow(Symbol('x'), {exponent})"
+    if ok:
+        assert parse_srepr(text) == sp.Symbol("x") ** sp.Rational(
+            1, 1000000)
+    else:
+        with pytest.raises(ParseError, match="^the exponent .* is too large "
+                           "to check$"):
+            parse_srepr(text)
+
+
+def test_exponentials_nest_two_deep_at_most():
+    X = sp.Symbol("x")
+    check_size(sp.exp(sp.exp(X)))
+    check_size(X ** (X ** sp.Rational(1, 2)))        # a square root: 1
+    check_size(sp.Matrix([[sp.exp(sp.exp(X)), X]]))
+    with pytest.raises(ParseError, match="^it nests powers or exponentials "
+                       "3 deep"):
+        check_size(sp.Matrix([[X, sp.exp(sp.exp(sp.exp(X)))]]))
+    with pytest.raises(ParseError, match="3 deep"):
+        check_size(sp.Pow(2, sp.Pow(2, sp.Pow(2, X, evaluate=False),
+                                    evaluate=False), evaluate=False))
+    with pytest.raises(ParseError, match="3 deep"):
+        check_size(X ** (X ** (X ** sp.Rational(1, 3))))
+
+
+@pytest.mark.parametrize("expr, ok", [
+    (sp.exp(690, evaluate=False), True), (sp.exp(691, evaluate=False), False),
+    (sp.sinh(692, evaluate=False), False), (sp.cosh(-692, evaluate=False),
+                                            False),
+    (sp.sinh(690, evaluate=False), True),
+    (sp.Mul(-1, sp.exp(691, evaluate=False), evaluate=False), False),
+    (sp.exp(-800, evaluate=False), True),
+    (sp.Pow(-8, sp.Rational(1, 3), evaluate=False), True),
+    (sp.Pow(-sp.Float(1e201), sp.Rational(3, 2), evaluate=False), False),
+    (sp.Pow(-sp.Float(1e199), sp.Rational(3, 2), evaluate=False), True),
+    (sp.Pow(sp.Float(1e200), 2, evaluate=False), False),
+    (sp.sin(sp.Float(1e200), evaluate=False), True),
+    (sp.Float(1e300), True), (sp.Float(-1e300) * 1.0001, False),
+])
+def test_a_constant_part_over_1e300_is_refused(expr, ok):
+    """Constant parts are sized with Python floats: e^691 (about
+    1e300.1) is refused, e^690 is not; a power of a negative number by a
+    fraction is sized by its absolute value."""
+    X = sp.Symbol("x")
+    if ok:
+        check_size(X + expr)
+    else:
+        with pytest.raises(ParseError, match=r"^it contains a number too "
+                           r"large to check \(more than 1e\+300\)$"):
+            check_size(X + expr)
