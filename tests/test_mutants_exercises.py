@@ -829,3 +829,184 @@ def test_a_constant_part_over_1e300_is_refused(expr, ok):
         with pytest.raises(ParseError, match=r"^it contains a number too "
                            r"large to check \(more than 1e\+300\)$"):
             check_size(X + expr)
+
+
+# --------------------------------- answers that are not values to compare
+
+from mathlib.exercises._decode import (Other, Raised, Samples,  # noqa: E402
+                                       TimedOut, TooLong, Undefined,
+                                       Unreadable)
+
+
+@pytest.mark.parametrize("answer, status, diagnosis, feedback", [
+    (Undefined(), "missing", "missing", "No answer yet. val is not "
+     "defined: run the cell that defines it (or restore it if it was "
+     "deleted)."),
+    (None, "missing", "missing", "No answer yet. val is still None: assign "
+     "your answer to val, then run this check again."),
+    (Unreadable("a bad token"), "error", "unreadable", "Error. Your answer "
+     "could not be read: a bad token."),
+    (TooLong("text", 3000, 2000), "error", "too long", "Error. Your answer "
+     "is a string of 3,000 characters; at most 2,000 are accepted."),
+], ids=["undefined", "none", "unreadable", "too-long"])
+def test_answers_that_cannot_be_judged_say_why(answer, status, diagnosis,
+                                               feedback):
+    v = number_q().judge(answer)
+    assert (v.status, v.diagnosis, v.feedback, v.points, bool(v)) == \
+        (status, diagnosis, feedback, 0, False)
+
+
+def test_a_verdict_is_true_only_when_correct_and_carries_its_points():
+    q = number_q(points=3)
+    v = q.check(2.5)
+    assert bool(v) and (v.points, v.max_points) == (3, 3)
+    assert str(v) == repr(v) == "[t.q1 val] Correct."
+    assert v.to_dict() == {"id": "t.q1", "name": "val", "status": "correct",
+                           "diagnosis": "ok", "points": 3, "max_points": 3,
+                           "feedback": "Correct."}
+    w = q.check(2.0)
+    assert not w and (w.points, w.max_points) == (0, 3)
+    assert Q.Verdict(q, "timeout", "t", "took long").feedback == \
+        "Timeout. Took long"
+    assert Q.Verdict(q, "error", "e", "a thing").feedback == \
+        "Error. A thing"
+    assert Q.Verdict(q, "error", "e", "b is").feedback == "Error. b is"
+    assert Q.Verdict(q, "error", "e", "val is").feedback == "Error. val is"
+    assert Q.Verdict(q, "error", "e", "2 is").feedback == "Error. 2 is"
+    with pytest.raises(AssertionError):
+        Q.Verdict(q, "passed", "ok", "Correct.")
+
+
+@pytest.mark.parametrize("answer, words", [
+    (2.5, "the number 2.5"), (np.zeros((2, 3)), "an array of shape (2, 3)"),
+    (np.array(1.0), "a number"), (sp.Matrix([[1, x]]), "a 1 x 2 sympy "
+                                  "Matrix"),
+    (x + 1, "a formula"), (sp.Integer(3), "the number 3"),
+    ("a" * 40, f"the string '{'a' * 40}'"),
+    ("a" * 41, f"the string '{'a' * 37}...'"),
+    (Samples([1.0]), "a function"), (Other("a dict"), "a dict"),
+    (Raised("boom"), "Raised"),
+])
+def test_each_kind_of_answer_is_described_in_plain_words(answer, words):
+    assert Q.describe(answer) == words
+
+
+def test_a_number_question_reads_exact_numbers_and_one_entry_arrays():
+    q = number_q()
+    assert q.judge(sp.Rational(5, 2)).status == "correct"
+    assert q.judge(np.array(2.5)).status == "correct"
+    v = q.judge(np.array([2.5]))
+    assert v.feedback == ("Not yet. A number is expected, but val is an "
+                          "array of shape (1,): use val[0] or float(...).")
+    v = q.judge(np.array([2.5, 1.0]))
+    assert v.feedback == ("Not yet. A number is expected, but val is an "
+                          "array of shape (2,).")
+    assert q.judge(sp.I).diagnosis == "kind"
+    assert q.judge(x).feedback == ("Not yet. A number is expected, but val "
+                                   "is a formula.")
+    assert q.judge(sp.Matrix([[2.5]])).diagnosis == "kind"
+
+
+def test_an_array_question_reads_exact_matrices():
+    q = array_q([[1.0, 0.5]])
+    assert q.judge(sp.Matrix([[1, sp.Rational(1, 2)]])).status == "correct"
+    assert q.judge(sp.Matrix([[1, x]])).diagnosis == "kind"
+    assert q.judge(sp.Matrix([[1, sp.I]])).diagnosis == "kind"
+
+
+def test_a_number_off_by_its_sign_is_told_so():
+    v = number_q().check(-2.5)
+    assert (v.diagnosis, v.feedback) == ("sign", "Not yet. It has the wrong "
+                                         "sign: it equals minus the right "
+                                         "value.")
+    z = Q.NumberQuestion("t.q7", "zero", reference=lambda: 0.0, **KW)
+    assert z.check(0.0).status == "correct"
+    assert z.check(1.0).diagnosis == "value"
+
+
+@pytest.mark.parametrize("value, status, diagnosis, words", [
+    (Raised("ValueError: no"), "error", "raised",
+     "Error. Your function raised ValueError: no at x = 0.5."),
+    (TimedOut(2.0), "timeout", "timeout", "Timeout. Your function did not "
+     "return within 2 s (the limit per call) at x = 0.5."),
+    (TimedOut(), "timeout", "timeout", "Timeout. Your function did not "
+     "return in time at x = 0.5."),
+    (TooLong("array", 10 ** 7, 10 ** 6), "error", "too long",
+     "Error. Your function returned a value too large to check at x = "
+     "0.5: it has 10,000,000 entries; at most 1,000,000 are accepted."),
+    (None, "incorrect", "kind", "Not yet. Your function returned None at "
+     "x = 0.5; expected a number."),
+], ids=["raised", "timeout", "timeout-unknown", "too-long", "none"])
+def test_what_a_function_did_at_a_point_is_reported_there(
+        value, status, diagnosis, words):
+    q = function_q(lambda t: t, public_n=0, edge_points=[0.5, 1.0])
+    v = q.judge(Samples([value, 1.0]))
+    assert (v.status, v.diagnosis, v.feedback) == (status, diagnosis, words)
+
+
+def test_a_function_that_returns_nothing_or_is_not_sampled():
+    q = function_q(lambda t: np.array([t, t]), out_shape=(2,), public_n=0,
+                   edge_points=[0.5])
+    v = q.judge(Samples([None]))
+    assert (v.status, v.feedback) == ("missing", "No answer yet. f returns "
+                                      "None: write its body (it must "
+                                      "return an array of shape (2,)).")
+    v = q.judge(Samples(None))
+    assert v.feedback == ("Not yet. A function f(x) returning an array of "
+                          "shape (2,) is expected, but f is a function "
+                          "(define it with `def f(x):`).")
+    v = q.judge(Samples([np.array([np.nan, 0.5])]))
+    assert v.feedback == ("Not yet. Your function returned nan in component "
+                          "[0] at x = 0.5; the right value is 0.5.")
+    s = function_q(lambda t: t, public_n=0, edge_points=[0.5])
+    assert s.judge(Samples([np.array(np.inf)])).feedback == (
+        "Not yet. Your function returned inf at x = 0.5; the right value is "
+        "0.5.")
+
+
+def test_a_function_question_names_its_own_mistakes():
+    q = function_q(lambda t: t * t, public_n=2, edge_points=[3.0],
+                   mistakes=[(lambda t: 2 * t, "That is the derivative.")])
+    assert q.check(lambda t: 2 * t).feedback == \
+        "Not yet. That is the derivative."
+    assert q.check(lambda t: t * t).status == "correct"
+
+
+def test_a_sign_error_at_every_point_is_named_once():
+    q = function_q(lambda t: np.array([t + 3.0, 1.0]), out_shape=(2,),
+                   public_n=3)
+    v = q.check(lambda t: -np.array([t + 3.0, 1.0]))
+    assert (v.diagnosis, v.feedback) == ("sign", (
+        "Not yet. It has the wrong sign: it equals minus the right answer "
+        "(at the points tested)."))
+    v = q.check(lambda t: np.array([t + 3.0, 1.0]) * (2 if t > 0 else 3))
+    assert v.diagnosis == "pointwise"
+
+
+def test_sample_points_public_fixed_grader_seeded_edges_last():
+    q = function_q(lambda t: t, public_n=2, grade_n=4, box=(5.0, 6.0),
+                   edge_points=[0.0])
+    pub = q.points_for(Q.PUBLIC)
+    assert len(pub) == 3 and pub[-1] == 0.0
+    assert all(5.0 <= float(p) <= 6.0 for p in pub[:2])
+    assert [float(p) for p in pub] == [float(p) for p in
+                                       q.points_for(Q.PUBLIC)]
+    g1, g2 = q.points_for(Q.GRADE, 1), q.points_for(Q.GRADE, 2)
+    assert len(g1) == 5 and g1[-1] == 0.0 and float(g1[0]) != float(g2[0])
+    assert float(g1[0]) == round(float(g1[0]), 6)
+    assert q.public_seed == __import__("zlib").crc32(b"t.q4") % 2 ** 31
+    assert number_q().points_for(Q.GRADE, 1) is None
+
+
+def test_a_choice_gives_its_hint_for_a_wrong_letter():
+    c = Q.ChoiceQuestion("t.q6", "pick", options={"A": "a", "B": "b",
+                                                  "C": "c"},
+                         reference=lambda: "A",
+                         hints={"B": "B is the transpose."}, **KW)
+    assert c.check("b").feedback == "Not yet. (B) B is the transpose."
+    assert c.check("C").feedback == ("Not yet. (C) that is not the right "
+                                     "choice.")
+    assert c.check(" (a). ").status == "correct"
+    assert c.check(1.0).feedback == (
+        "Not yet. pick is the number 1; give the letter of your choice as a "
+        "string, for example \"A\".")
