@@ -1010,3 +1010,19 @@ def test_a_choice_gives_its_hint_for_a_wrong_letter():
     assert c.check(1.0).feedback == (
         "Not yet. pick is the number 1; give the letter of your choice as a "
         "string, for example \"A\".")
+
+
+def test_points_are_shown_short_and_in_their_shape():
+    assert C.fmt_point(0.123456789) == "0.1235"
+    assert C.fmt_point(np.array([1.0, -0.0, 2.5e-7])) == "[1.0, 0.0, 2.5e-07]"
+    assert C.fmt_point(np.array([[1.0, 2.0], [3.0, 4.123456]])) == \
+        "[[1.0, 2.0], [3.0, 4.123]]"
+    assert C.fmt_shape(()) == "a number" and C.fmt_shape((2,)) == "(2,)"
+    assert C.fmt_index((1, 0)) == "[1, 0]"
+
+
+def test_a_non_square_transpose_names_the_question_s_layout():
+    q = array_q([[1.0, 2.0, 3.0]], layout="one row per output")
+    assert q.check(np.array([[1.0], [2.0], [3.0]])).feedback.endswith(
+        "It is the transpose of the right answer: a layout mix-up (one row "
+        "per output).")

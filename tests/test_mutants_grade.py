@@ -45,6 +45,10 @@ cells = [dict(index=i, error=None, output_bytes=0,
 for c in cells:       # a cell interrupted at the per-cell limit it got
     if c["index"] == plan.get("timeout_cell"):
         c.update(status="timeout", seconds=cfg["cell_timeout"])
+if plan.get("report_env") and cells:     # what the runner was started with
+    same = os.environ.get(cfg["token_name"]) == cfg["token"]
+    leader = os.getsid(0) == os.getpid()
+    cells[0].update(status="error", error=f"token={same} leader={leader}")
 undefined = json.dumps({"t": "undefined"})
 answers = []
 for spec in cfg["extract"]:
@@ -1450,3 +1454,72 @@ def test_the_sandbox_says_why_it_is_not_available(support, monkeypatch,
     monkeypatch.setattr(_batch.subprocess, "run", broken)
     assert support() == (False, "namespaces are not available (no "
                          "unshare here)")
+
+
+def test_a_file_that_is_not_a_notebook_is_graded_invalid(tmp_path):
+    """No runner starts for it: the report says why, every question is an
+    error worth nothing, and its files are written."""
+    bad = tmp_path / "bad.ipynb"
+    bad.write_text("not a notebook")
+    [r] = grade("ch01", [bad], tmp_path / "out", seed=1)
+    assert (r["status"], r["score"], r["max_score"]) == ("invalid", 0, 10)
+    assert {q["status"] for q in r["questions"]} == {"error"}
+    assert {q["diagnosis"] for q in r["questions"]} == {"invalid"}
+    assert r["questions"][0]["feedback"].startswith("Error. Not graded: ")
+    assert json.loads((tmp_path / "out" / "bad.json").read_text()) == r
+
+
+def test_a_runner_that_dies_leaves_its_last_words_in_the_reason(
+        tmp_path, monkeypatch):
+    monkeypatch.setattr(_batch, "RUNNER_SOURCE", (
+        "import sys\nsys.stderr.write('warming up\\nRuntimeError: the last "
+        "words\\n\\n')\nsys.exit(3)\n"))
+    [r] = grade("ch01", [SAMPLES / "ch01" / "blank.ipynb"], tmp_path / "o",
+                seed=1)
+    assert r["status"] == "crashed"
+    assert r["reason"] == ("the grading process of this submission died "
+                           "(exit status 3); did the notebook kill its "
+                           "parent process? (RuntimeError: the last words)")
+
+
+@pytest.mark.parametrize("sandbox", [True, False], ids=["sandbox",
+                                                        "no-sandbox"])
+def test_the_runner_carries_the_run_s_token_in_a_session_of_its_own(
+        scripted, monkeypatch, sandbox):
+    """The processes of a run are found (and killed) by the token in
+    their environment and by their session; the runner is started with
+    both. (In the sandbox, the runner is unshare's child: unshare leads
+    the session.)"""
+    if not sandbox:
+        monkeypatch.setattr(_batch, "_SUPPORT", (False, "a test"))
+    elif not _batch.sandbox_support()[0]:
+        pytest.skip("no sandbox here")
+    report, _ = scripted({"report_env": True, "answers": {}})
+    assert f"raised token=True leader={not sandbox}" in report["reason"]
+
+
+def test_a_tree_the_grader_cannot_delete_at_first_is_unlocked(
+        tmp_path, monkeypatch):
+    """(As root, read-only folders do not stop a deletion; the first
+    unlink is made to fail as a student's chmod would for another
+    user.)"""
+    d = tmp_path / "job" / "work"
+    d.mkdir(parents=True)
+    (d / "f").write_text("x")
+    real, failed, modes = os.unlink, [], []
+
+    def unlink(p, *a, **kw):
+        if not failed:
+            failed.append(p)
+            raise PermissionError(13, "Permission denied", p)
+        return real(p, *a, **kw)
+    real_chmod = os.chmod
+
+    def chmod(p, mode, *a, **kw):
+        modes.append((str(p), mode))
+        return real_chmod(p, mode, *a, **kw)
+    monkeypatch.setattr(os, "unlink", unlink)
+    monkeypatch.setattr(os, "chmod", chmod)
+    _batch._rmtree(str(tmp_path / "job"))
+    assert failed and not (tmp_path / "job").exists()
+    assert (str(d), 0o700) in modes and (str(d / "f"), 0o700) in modes
