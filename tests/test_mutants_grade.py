@@ -1064,7 +1064,9 @@ def test_a_result_file_not_in_the_runner_s_format_is_refused(
         tmp_path, bad, why):
     path = tmp_path / "result.json"
     path.write_text(bad)
-    with pytest.raises(WireError, match=why):
+    exact = why in ("missing cells or answers", "bad cell record",
+                    "bad answer record", "kernel gone", "None")
+    with pytest.raises(WireError, match=f"^{why}$" if exact else why):
         _batch._read_result(str(path))
 
 
@@ -1154,6 +1156,9 @@ def test_a_runner_that_died_is_a_crash_with_its_last_words(tmp_path,
     assert r["reason"] == ("the grading process of this submission died "
                            "(exit status 0); did the notebook kill its "
                            "parent process?")
+    assert r["questions"][0]["feedback"] == (      # one full stop
+        "Error. Not graded: the grading process of this submission died "
+        "(exit status 0); did the notebook kill its parent process.")
 
 
 def test_a_runner_that_failed_says_why_without_paths(tmp_path, monkeypatch):
@@ -1523,3 +1528,108 @@ def test_a_tree_the_grader_cannot_delete_at_first_is_unlocked(
     _batch._rmtree(str(tmp_path / "job"))
     assert failed and not (tmp_path / "job").exists()
     assert (str(d), 0o700) in modes and (str(d / "f"), 0o700) in modes
+
+
+def test_the_command_line_help_explains_every_option(capsys):
+    with pytest.raises(SystemExit) as info:
+        _cli.main(["--help"])
+    assert info.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert text.startswith("usage: python -m mathlib.grade [-h] [--out OUT]")
+    for words in (
+            "Grade problem-set notebooks: each submission runs in a fresh "
+            "kernel; verdicts are computed outside it.",
+            "assignment the problem-set notebook as handed out (or a key "
+            "such as ch02)",
+            "submissions submitted notebooks, or directories of them",
+            "--out OUT output directory",
+            "--timeout TIMEOUT seconds per submission (default 120)",
+            "--cell-timeout CELL_TIMEOUT seconds per cell (default: timeout "
+            "/ 4)",
+            "-j JOBS, --jobs JOBS submissions graded in parallel (default 1)",
+            "--seed SEED seed of the grader's sample points (default: "
+            "random)",
+            "--quiet no progress and no summary table",
+            "--gradescope grade ROOT/submission/*.ipynb into "
+            "ROOT/results/results.json",
+            "--gradescope-root GRADESCOPE_ROOT ROOT for --gradescope "
+            "(default /autograder)"):
+        assert words in text, words
+
+
+# ------------------------------------- _batch: what the runner is told
+
+class NoRun:
+    """subprocess.Popen replaced: records how the runner would start."""
+    calls = []
+
+    def __init__(self, command, **kw):
+        NoRun.calls.append((command, kw))
+        self.pid, self.returncode = 2 ** 22 + 19, 0
+
+
+@pytest.mark.parametrize("sandbox", [False, True], ids=["plain", "sandbox"])
+def test_the_runner_is_told_the_cells_limits_and_answers_to_read(
+        tmp_path, monkeypatch, sandbox):
+    """The contract with the runner (mathlib/grade/_runner.py): the
+    cells to run, the limits, where to write, and one extraction per
+    answer with the grader's own points and its time limit; started
+    with the run's token, in a session of its own, from the private
+    folder."""
+    NoRun.calls = []
+    monkeypatch.setattr(_batch.subprocess, "Popen", NoRun)
+    monkeypatch.setattr(_batch, "_SUPPORT", (sandbox, "a test"))
+    batch = _batch.Batch()
+    try:
+        if sandbox:
+            batch.unshare, batch.setpriv, batch.stage = "/u", "/s", "/st"
+        job = _batch.Job(SAMPLES / "ch01" / "correct.ipynb", 3, 11, "hw")
+        job.data, job.cells = _notebooks.load_submission(job.path)
+        assert _batch._start(job, CH01, 40.0, 7.5, batch) is True
+        [(command, kw)] = NoRun.calls
+        config = command[-1]
+        assert config == os.path.join(job.private, "config.json")
+        cfg = json.loads(Path(config).read_text())
+        inner = "/tmp/mathlib-grade" if sandbox else None
+        work = f"{inner}/work" if sandbox else job.workdir
+        private = f"{inner}/private" if sandbox else job.private
+        assert cfg["cells"] == [list(c) for c in job.run_cells]
+        assert (cfg["workdir"], cfg["private"], cfg["result"]) == \
+            (work, private, f"{private}/result.json")
+        assert (cfg["timeout"], cfg["cell_timeout"]) == (40.0, 7.5)
+        assert (cfg["token"], cfg["token_name"]) == \
+            (job.token, "MATHLIB_GRADE_TOKEN")
+        assert len(job.token) == 32
+        assert cfg["pythonpath"] == (None if sandbox else batch.sealed)
+        assert [e["name"] for e in cfg["extract"]] == [q.name for q in CH01]
+        fn = cfg["extract"][5]                       # dsigmoid
+        points = CH01[5].points_for("grade", 11)
+        assert fn["timeout"] == 10.0 + len(points) * 2.0
+        assert repr(float(points[0])) in fn["code"]
+        assert fn["file"] in fn["code"] and fn["file"].startswith(
+            f"{work}/.answer-")
+        assert [e["timeout"] for e in cfg["extract"][:2]] == [10.0, 10.0]
+        assert len({e["file"] for e in cfg["extract"]}) == len(CH01)
+        assert kw["cwd"] == job.private and kw["start_new_session"] is True
+        assert kw["env"]["MATHLIB_GRADE_TOKEN"] == job.token
+        assert kw["stdin"] == _batch.subprocess.DEVNULL
+        assert Path(job.workdir, "submission.ipynb").read_bytes() == job.data
+        assert Path(job.jobdir, "runner.log").exists()
+        assert job.deadline - job.started == pytest.approx(
+            40.0 + 8 * 10.0 + len(points) * 2.0 + 30.0)
+        if sandbox:
+            assert command[:8] == ["/u", "--pid", "--mount", "--fork",
+                                   "--kill-child", "--propagation",
+                                   "private", "--"]
+            assert cfg["runner_source"] == _batch.RUNNER_SOURCE
+            assert cfg["sandbox"] == {
+                "stage": "/st", "inner": "mathlib-grade",
+                "work": job.workdir, "private": job.private,
+                "hide": batch.hide, "sealed": batch.sealed,
+                "package": _batch.PACKAGE, "setpriv": "/s"}
+        else:
+            assert command[:3] == [sys.executable, "-I", "-c"]
+            assert command[3] == _batch.RUNNER_SOURCE
+            assert "runner_source" not in cfg and "sandbox" not in cfg
+    finally:
+        batch.close()
