@@ -91,6 +91,15 @@ DESELECT = {
     # a real kernel for 25 s, linked to every mutant of the batch's
     # flow; test_the_runner_gets_a_quarter_of_the_whole_limit_per_cell
     # checks the same limit with the scripted runner in a second
+    # the answer keys of every problem set (chNN.py, each formula judged
+    # in a forked child: 47 s of test_exercises.py's 70), linked to
+    # nearly every mutant; the comparison, question and parser code
+    # they run is checked by tests/test_mutants_exercises.py in seconds
+    "exercises": [
+        "tests/test_exercises.py::"
+        "test_key_is_right_at_the_public_and_the_graders_points",
+        "tests/test_exercises.py::"
+        "test_all_correct_scores_full_marks_and_blank_scores_zero"],
     "grade": ["tests/test_mutants_grade.py::"
               "test_the_default_cell_limit_is_a_quarter_of_the_whole_limit"],
 }
