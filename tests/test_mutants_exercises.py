@@ -1026,3 +1026,31 @@ def test_a_non_square_transpose_names_the_question_s_layout():
     assert q.check(np.array([[1.0], [2.0], [3.0]])).feedback.endswith(
         "It is the transpose of the right answer: a layout mix-up (one row "
         "per output).")
+
+
+def test_the_grader_compares_a_function_at_the_points_it_sampled():
+    """The grader's points come from its seed: values sampled at them
+    are compared at the same points (a right function is right at all of
+    them); the public check uses its own fixed points."""
+    q = function_q(lambda t: t * t, public_n=2, grade_n=5,
+                   edge_points=[0.0])
+    points = q.points_for(Q.GRADE, 8)
+    v = q.judge(Samples([float(p) ** 2 for p in points]), Q.GRADE, seed=8)
+    assert (v.status, v.feedback) == ("correct", "Correct at all 6 points "
+                                      "tested.")
+    v = q.judge(Samples([float(p) ** 2 for p in points]), Q.GRADE, seed=9)
+    assert v.status == "incorrect"
+
+
+def test_a_constant_part_is_sized_with_its_sign():
+    """9e299 + (-5e99)^3 is 7.75e299, under the limit: read (an odd
+    power of a negative number is negative, not its size)."""
+    big = sp.Add(sp.Float(9e299), sp.Pow(sp.Float(-5e99), 3,
+                                         evaluate=False), evaluate=False)
+    check_size(big)
+    check_size(sp.Pow(-2, 3, evaluate=False))
+
+
+def test_a_float_without_a_precision_has_the_default_53_bits():
+    f = parse_srepr("Float('0.1')")
+    assert f == sp.Float("0.1") and f._prec == 53

@@ -283,7 +283,6 @@ def test_gradescope_passes_a_question_only_when_it_is_correct(status):
         (report["score"], report["max_score"])
     assert data["output"] == "Notebook run: timeout (cell 3 did not run)."
     assert len(data["tests"]) == len(CH01)
-    assert _report.gradescope_json(report, {}).count(": \"") >= 1
 
 
 def test_gradescope_json_keeps_non_ascii_text_and_ends_in_a_newline():
@@ -1270,7 +1269,7 @@ def test_a_run_past_its_deadline_is_stopped_and_says_its_limit(
     monkeypatch.setenv("MATHLIB_GRADE_TEST_RUN", mark)
     [got] = grade("ch01", [SAMPLES / "ch01" / "blank.ipynb"],
                   tmp_path / "out", timeout=1.0, seed=1)
-    # 8 answers: 8 x 0.125 s, and dsigmoid's 6 + 3 points x 0.0625 s
+    # 8 answers x 0.125 s, and 0.0625 s per point of dsigmoid (a function)
     calls = len(CH01[5].points_for("grade", 1))
     limit = 1.0 + 8 * 0.125 + calls * 0.0625 + 0.5
     assert got["status"] == "timeout"
