@@ -1632,3 +1632,35 @@ def test_the_runner_is_told_the_cells_limits_and_answers_to_read(
             assert "runner_source" not in cfg and "sandbox" not in cfg
     finally:
         batch.close()
+
+
+def test_a_function_answer_is_judged_at_the_submission_s_own_points(
+        tmp_path):
+    """The runner sampled the student's function at the points of this
+    submission's seed; the grader judges at the same points: a right
+    function is right."""
+    from mathlib.exercises._wire import encode
+    q = CH01[5]
+    points = [float(p) for p in q.points_for("grade", 1)]
+    data = encode(lambda t: q.reference(t), points=points)
+    _, e = judged(tmp_path, result(answers={"dsigmoid": {
+        "status": "ok", "data": json.dumps(data)}}))
+    assert e["ch01.q6"]["status"] == "correct", e["ch01.q6"]["feedback"]
+
+
+def test_an_answer_whose_later_defining_cell_failed_is_not_missing(
+        tmp_path):
+    """limit_value is assigned in cell 6 (ran) and again in a later cell
+    that raised: it is an error naming that cell, not "missing"."""
+    job = correct_job(tmp_path)
+    job.cells.append({"cell_type": "code", "source": "limit_value = 1 / 0",
+                      "metadata": {}, "outputs": [],
+                      "execution_count": None})
+    job.run_cells = job.run_cells + [(30, "limit_value = 1 / 0")]
+    res = result()
+    res["cells"].append({"index": 30, "status": "error", "output_bytes": 0,
+                         "error": "ZeroDivisionError: division by zero"})
+    q = by_id(_batch._judge(job, CH01, res))
+    assert (q["ch01.q1"]["status"], q["ch01.q1"]["feedback"]) == ("error", (
+        "Error. limit_value is not defined: cell 31 ('limit_value = 1 / 0') "
+        "raised ZeroDivisionError: division by zero."))
