@@ -1054,3 +1054,20 @@ def test_a_constant_part_is_sized_with_its_sign():
 def test_a_float_without_a_precision_has_the_default_53_bits():
     f = parse_srepr("Float('0.1')")
     assert f == sp.Float("0.1") and f._prec == 53
+
+
+def test_the_grader_s_formula_points_come_from_its_seed():
+    """Judged for the grader (in its time-limited child), a wrong formula
+    is checked at points drawn from the grader's seed: another seed,
+    another witness point."""
+    q = Q.ExpressionQuestion("t.q5", "ex", reference=lambda: x**2,
+                             variables=["x"], domain={"x": (-2, 2)}, **KW)
+    wrong = sp.sin(x) * sp.Heaviside(x + 100)
+    texts = {q.judge_limited(wrong, Q.GRADE, seed=s).feedback
+             for s in (1, 2)}
+    assert len(texts) == 2
+
+
+def test_a_formula_with_a_null_byte_says_why_it_cannot_be_read():
+    _refused("Integer(1)\x00", "could not read the formula (source code "
+             "string cannot contain null bytes)")

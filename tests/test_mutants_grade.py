@@ -1664,3 +1664,42 @@ def test_an_answer_whose_later_defining_cell_failed_is_not_missing(
     assert (q["ch01.q1"]["status"], q["ch01.q1"]["feedback"]) == ("error", (
         "Error. limit_value is not defined: cell 31 ('limit_value = 1 / 0') "
         "raised ZeroDivisionError: division by zero."))
+
+
+def test_a_submission_using_the_answer_key_is_flagged_with_the_reason(
+        tmp_path, limits):
+    nb = json.loads((SAMPLES / "ch01" / "correct.ipynb").read_text())
+    nb["cells"][5]["source"] = ("from mathlib.exercises import question\n"
+                                "limit_value = question('ch01.q1')"
+                                ".reference()\n")
+    path = tmp_path / "key.ipynb"
+    path.write_text(json.dumps(nb))
+    _batch.grade_all(CH01, [path], seed=1)
+    assert limits["jobs"][0].flags == {"ch01.q1": (
+        "answer key or grader code used: .reference, "
+        "mathlib.exercises.question")}
+
+
+def test_an_interrupted_batch_leaves_no_runner_behind(tmp_path,
+                                                      monkeypatch):
+    """If grading stops with an error (here: the progress callback
+    fails), the runners still running are killed."""
+    monkeypatch.setattr(_batch, "RUNNER_SOURCE", SLEEPER)
+    bad = tmp_path / "bad.ipynb"
+    bad.write_text("not a notebook")
+    started = []
+    real_start = _batch._start
+
+    def start(job, *a):
+        ok = real_start(job, *a)
+        started.append(job)
+        return ok
+
+    def on_done(job):
+        raise RuntimeError("stop")
+    monkeypatch.setattr(_batch, "_start", start)
+    with pytest.raises(RuntimeError, match="stop"):
+        _batch.grade_all(CH01, [SAMPLES / "ch01" / "blank.ipynb", bad],
+                         timeout=60, jobs=2, seed=1, on_done=on_done)
+    assert started[0].proc is not None
+    assert started[0].proc.poll() is not None          # killed
