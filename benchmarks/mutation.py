@@ -15,8 +15,9 @@ Time budget. The whole run is bounded: each module gets at most
 sample is said in the output; by default 300, fewer for the modules with
 slow tests, see SAMPLE) and ``--budget`` minutes shared evenly by the
 modules; a module that reaches its share is stopped and its untested
-mutants are reported as "not run", never as killed. The defaults (SAMPLE or 300
-mutants per module, 70 minutes, one worker) fit two shared cores.
+mutants are reported as "not run", never as killed. The defaults (300
+mutants per module, fewer for the modules in SAMPLE, 70 minutes, one
+worker) fit two shared cores.
 
 Blind spots of the tool, reported as survivors: code that runs only while
 a module is imported (identities' rule table: its LaTeX helpers, its
@@ -105,13 +106,34 @@ DESELECT = {
     # plants the same kind of bug (a misprinted formula) in process.
     "identities": ["tests/test_identities.py::"
                    "test_a_typo_in_a_printed_formula_fails_verification"],
+    # the answer keys of every problem set (chNN.py, each formula judged
+    # in a forked child: 47 s of test_exercises.py's 70), linked to
+    # nearly every mutant; the comparison, question and parser code
+    # they run is checked by tests/test_mutants_exercises.py in seconds
+    "exercises": [
+        "tests/test_exercises.py::"
+        "test_key_is_right_at_the_public_and_the_graders_points",
+        "tests/test_exercises.py::"
+        "test_all_correct_scores_full_marks_and_blank_scores_zero"],
+    # a real kernel for 25 s, linked to every mutant of the batch's
+    # flow; test_the_runner_gets_a_quarter_of_the_whole_limit_per_cell
+    # checks the same limit with the scripted runner in a second
+    "grade": ["tests/test_mutants_grade.py::"
+              "test_the_default_cell_limit_is_a_quarter_of_the_whole_limit"],
 }
 # Sample size per module when --max-mutants is not given (300 for the
 # others): modules whose tests are slow get a smaller sample so that the
 # default run tests all of it within its share of --budget (measured
 # under load: numeric ~2.4 s, symbolic ~4 s, identities ~2.6 s per mutant
 # after mutmut's ~2 min stats run).
-SAMPLE = {"numeric": 200, "symbolic": 120, "identities": 200}
+# Exercises and grade: smaller default samples where 300 mutants do not fit a module's share
+# of the default budget on two shared cores: mutmut spends 3 to 4 of the
+# 10 minutes generating mutants and running the tests twice (stats,
+# clean run) before the first mutant; then 300 exercises mutants needed
+# about 12 minutes (54 not run) and grade's, whose flow tests start a
+# scripted runner each, reached 124 (2026-12-07). --max-mutants overrides.
+SAMPLE = {"numeric": 200, "symbolic": 120, "identities": 200,
+          "exercises": 200, "grade": 100}
 # Tests written to kill survivors: tests/test_mutants_<module>*.py.
 LINKED = ["book", "exercises", "benchmarks", "tools", "_config.yml", "_toc.yml"]
 KILLED, SURVIVED, NO_TESTS, NOT_RUN = "killed", "survived", "no tests", "not run"

@@ -252,3 +252,822 @@ def test_a_formula_never_real_on_the_domain_cannot_be_compared():
     v = evaluate("ch07.q4", "sqrt(-x**2 - y**2 - 1)")
     assert (v.status, v.diagnosis) == ("error", "undecided")
     assert "could not be compared with the right one" in v.feedback
+
+
+# ===================================================================
+# Judged in this process (issue 21). A formula answer is judged in a
+# forked child process (run_limited), which mutmut's call tracing does
+# not see, so it links no test to the formula code. Here run_limited
+# runs the judgment in-process: the same code, the same verdicts, only
+# without the time limit (tests/test_exercises.py covers that).
+
+from mathlib._timing import Limited  # noqa: E402
+from mathlib.exercises import _compare as C  # noqa: E402
+from mathlib.exercises import _questions as Q  # noqa: E402
+from mathlib.exercises._parse import ParseError, parse_answer  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def in_process(monkeypatch):
+    def run_here(func, seconds, memory=None):
+        return Limited("ok", func(), seconds=seconds, memory=memory)
+    monkeypatch.setattr(Q, "run_limited", run_here)
+
+
+x, y, z = sp.symbols("x y z")
+KW = dict(title="A test question", prompt="Compute it.")
+
+
+def number_q(**kw):
+    return Q.NumberQuestion("t.q1", "val", reference=lambda: 2.5,
+                            **KW, **kw)
+
+
+def array_q(E, **kw):
+    E = np.asarray(E, dtype=float)
+    return Q.ArrayQuestion("t.q2", "arr", reference=lambda: E,
+                           shape=E.shape, **KW, **kw)
+
+
+def matrix_q(E, **kw):
+    return Q.MatrixQuestion("t.q3", "M", reference=lambda: sp.Matrix(E),
+                            variables=["x"], shape=sp.Matrix(E).shape,
+                            domain={"x": (0.5, 2.0)}, **KW, **kw)
+
+
+def function_q(ref, out_shape=(), **kw):
+    return Q.FunctionQuestion("t.q4", "f", reference=ref, arg_shape=(),
+                              out_shape=out_shape, **KW, **kw)
+
+
+# ------------------------------------------------ what a question shows
+
+def test_each_kind_of_question_shows_the_template_and_what_it_expects():
+    """The template a student fills in names the answer and its kind,
+    and the wrong-kind feedback uses the same words."""
+    q = number_q()
+    assert (q.id, q.name, q.title, q.prompt, q.points, q.given) == \
+        ("t.q1", "val", "A test question", "Compute it.", 1, None)
+    assert q.template == "val = None  # your answer: a number"
+    assert repr(q) == "<NumberQuestion t.q1 (val)>"
+    a = array_q([1.0, 2.0], points=3, given="v = ...")
+    assert (a.points, a.given, a.name, a.id) == (3, "v = ...", "arr",
+                                                 "t.q2")
+    assert a.template == "arr = None  # your answer: a numpy array of " \
+        "shape (2,)"
+    m = matrix_q([[x, 1, 2]])
+    assert m.template == "M = None  # your answer: a 1 x 3 sympy Matrix"
+    assert (m.id, m.shape, m.layout) == ("t.q3", (1, 3), "")
+    e = Q.ExpressionQuestion("t.q5", "ex", reference=lambda: x,
+                             variables=["x"], template="ex = ...", **KW)
+    assert (e.template, e.id, e.points) == ("ex = ...", "t.q5", 1)
+    f = function_q(lambda t: t)
+    assert f.expects == "a function f(x) returning a number"
+    assert (f.id, f.arg_name, f.layout) == ("t.q4", "x", "")
+    g = function_q(lambda t: np.array([t, t]), out_shape=(2,),
+                   arg_name="w", edge_points=[0.5, [1.0]])
+    assert g.expects == "a function f(w) returning an array of shape (2,)"
+    assert [p.tolist() for p in g.edge_points] == [0.5, [1.0]]
+    c = Q.ChoiceQuestion("t.q6", "pick", options={"A": "a", "B": "b"},
+                         reference=lambda: "A", **KW)
+    assert c.template == 'pick = None  # your answer: a letter such as "A"'
+    assert c.expects == 'one of the letters "A", "B" (a string)'
+    assert c.id == "t.q6"
+
+
+def test_wrong_kinds_are_named_with_what_is_expected():
+    assert number_q().check("two").feedback == (
+        "Not yet. A number is expected, but val is the string 'two'.")
+    assert number_q().check("2.5").feedback == (
+        "Not yet. A number is expected, but val is the string '2.5': "
+        "write 2.5 without quotes.")
+    assert array_q([1.0, 2.0]).check("v").feedback == (
+        "Not yet. A numpy array of shape (2,) is expected, but arr is the "
+        "string 'v'.")
+    m = matrix_q([[x], [1]])
+    assert m.check(3.0).feedback == (
+        "Not yet. A 2 x 1 sympy Matrix is expected, but M is the number 3.")
+    e = Q.ExpressionQuestion("t.q5", "ex", reference=lambda: x,
+                             variables=["x"], **KW)
+    v = e.check(sp.Matrix([x]))
+    assert v.feedback == ("Not yet. A sympy expression is expected, but "
+                          "ex is a 1 x 1 sympy Matrix.")
+    f = function_q(lambda t: t)
+    assert f.check(3.0).feedback == (
+        "Not yet. A function f(x) returning a number is expected, but f is "
+        "the number 3 (define it with `def f(x):`).")
+    assert f.check(lambda t: "s").feedback.startswith(
+        "Not yet. Your function returned the string 's' at x = ")
+    assert f.check(lambda t: "s").feedback.endswith("; expected a number.")
+
+
+def test_a_number_question_names_its_own_mistakes_and_hint():
+    q = number_q(mistakes=[(lambda: 5.0, "You doubled it.")],
+                 hint="Use the chain rule.")
+    v = q.check(5.0)
+    assert (v.diagnosis, v.feedback) == ("mistake",
+                                         "Not yet. You doubled it.")
+    assert q.check(2.7).feedback == ("Not yet. val = 2.7 is not right. "
+                                     "Use the chain rule.")
+    assert number_q().check(2.7).feedback == "Not yet. val = 2.7 is not " \
+        "right."
+    assert number_q().check(2.5).status == "correct"
+
+
+def test_an_answer_with_the_question_name_first_keeps_its_case():
+    """Feedback starting with the answer's own name keeps it as written
+    (val, not Val); other feedback starts with a capital."""
+    v = number_q().check(float("inf"))
+    assert v.feedback == "Not yet. val is inf, not a finite number."
+
+
+# ------------------------------------------------------------ shapes
+
+def test_a_column_vector_where_a_flat_array_is_expected_is_named():
+    E = np.asarray(question("ch01.q2").reference(), dtype=float)
+    v = evaluate("ch01.q2", E.reshape(-1, 1))
+    assert v.feedback == (
+        "Not yet. Wrong shape: expected (3,), got (3, 1): a column vector "
+        "where a flat array of shape (3,) is expected (the numbers are "
+        "right: use .ravel()).")
+    v = evaluate("ch01.q2", E.reshape(1, -1) + 1)
+    assert v.feedback == (
+        "Not yet. Wrong shape: expected (3,), got (1, 3): a row vector "
+        "where a flat array of shape (3,) is expected.")
+
+
+def test_a_flattened_matrix_is_told_to_reshape():
+    E = _hessian()
+    v = evaluate("ch07.q2", E.ravel())
+    assert v.feedback == ("Not yet. Wrong shape: expected (3, 3), got (9,) "
+                          "(the numbers are right: reshape to (3, 3)).")
+
+
+def test_a_function_returning_one_number_in_an_array_is_told_float():
+    q = question("ch01.q6")
+    v = evaluate("ch01.q6", lambda t: np.array([q.reference(t)]))
+    assert v.diagnosis == "shape"
+    assert "Wrong shape: expected a number, got (1,) (the numbers are " \
+        "right: use float(...)) (at x = " in v.feedback
+
+
+# ------------------------------------------- wrong entries and factors
+
+def test_wrong_entries_are_listed_four_at_most_then_counted():
+    E = np.arange(1.0, 7.0).reshape(3, 2)
+    G = E + np.array([[1, 1], [1, 1], [1, 0]]) * [[0.5], [0.25], [2]]
+    assert C.wrong_entries(G, E, 1e-6) == (
+        "entries [0, 0], [0, 1], [1, 0], [1, 1] and 1 more are wrong "
+        "(the other 1 is right).")
+    G = E.copy()
+    G[0, 0], G[2, 1] = 7.0, 0.5
+    assert C.wrong_entries(G, E, 1e-6, reveal=True) == (
+        "entries [0, 0], [2, 1] are wrong (the other 4 are right): entry "
+        "[0, 0] is 7, expected 1.")
+    G = E + 9.0
+    assert C.wrong_entries(G, E, 1e-6).startswith(
+        "entries [0, 0], [0, 1], [1, 0], [1, 1] and 2 more are wrong.")
+
+
+def test_wrong_entries_reveal_nothing_unless_asked():
+    """For answers at fixed points the expected value is never shown."""
+    E, G = np.array([1.0, 2.0]), np.array([1.0, 3.0])
+    assert C.wrong_entries(G, E, 1e-6) == ("component [1] is wrong (the "
+                                           "other 1 is right).")
+    assert C.wrong_entries(np.array(3.0), np.array(2.0), 1e-6) == \
+        "yours is 3, which is not right."
+
+
+@pytest.mark.parametrize("c, named", [(24, "24"), (-24, "-24"),
+                                      (25, None), (7 / 12, "7/12"),
+                                      (1 / 13, None)])
+def test_factors_named_are_ratios_of_small_integers(c, named):
+    """An array c times the right one: c = p/q is named for |p| <= 24
+    and q <= 12; 25 or 1/13 times is just wrong, entry by entry."""
+    E = _hessian()
+    v = evaluate("ch07.q2", c * E)
+    if named:
+        assert (v.diagnosis, v.feedback) == ("scale", (
+            f"Not yet. It is off by a constant factor: yours is {named} "
+            "times the right answer."))
+    else:
+        assert v.diagnosis == "pointwise", v.feedback
+
+
+def test_a_square_transpose_without_a_layout_note():
+    q = array_q([[1.0, 2.0], [3.0, 4.0]])
+    v = q.check(np.array([[1.0, 3.0], [2.0, 4.0]]))
+    assert v.feedback == ("Not yet. It equals the transpose of the right "
+                          "answer: a layout mix-up.")
+    v = array_q([[1.0, 2.0], [3.0, 4.0]], layout="rows are outputs").check(
+        np.array([[1.0, 3.0], [2.0, 4.0]]))
+    assert v.feedback.endswith("a layout mix-up (rows are outputs).")
+
+
+def test_a_non_square_transpose_is_a_shape_mix_up():
+    q = array_q([[1.0, 2.0, 3.0]])
+    assert q.check(np.array([[1.0], [2.0], [3.0]])).feedback == (
+        "Not yet. Wrong shape: expected (1, 3), got (3, 1). It is the "
+        "transpose of the right answer: a layout mix-up.")
+
+
+def test_an_array_question_names_its_own_mistakes_and_may_accept_others():
+    q = array_q([1.0, 2.0], mistakes=[(lambda: [2.0, 1.0], "Swapped.")])
+    assert q.check(np.array([2.0, 1.0])).feedback == "Not yet. Swapped."
+    q = array_q([1.0, 2.0], accept=lambda G: ("correct", "ok", "Any."))
+    assert q.check(np.array([5.0, 5.0])).feedback == "Any."
+    assert q.check(np.array([5.0, np.inf])).diagnosis == "nonfinite"
+
+
+def test_a_factor_common_to_two_points_is_named():
+    """A function 3 times the right one at both points tested is "off by
+    a constant factor (at the points tested)"; one point proves
+    nothing."""
+    q = function_q(lambda t: np.array([t + 3.0, 1.0]), out_shape=(2,),
+                   public_n=2)
+    v = q.check(lambda t: 3 * np.array([t + 3.0, 1.0]))
+    assert (v.diagnosis, v.feedback) == ("scale", (
+        "Not yet. It is off by a constant factor: yours is 3 times the "
+        "right answer (at the points tested)."))
+    q1 = function_q(lambda t: np.array([t + 3.0, 1.0]), out_shape=(2,),
+                    public_n=1)
+    assert q1.check(lambda t: 3 * np.array([t + 3.0, 1.0])).diagnosis == \
+        "pointwise"
+
+
+def test_a_function_right_at_some_points_says_how_many():
+    q = function_q(lambda t: np.array([t, 1.0]), out_shape=(2,),
+                   public_n=0, edge_points=[-1.0, 1.0])
+    v = q.check(lambda t: np.array([t, 1.0 if t < 0 else 2.0]))
+    assert v.feedback == (
+        "Not yet. Right at 1 of 2 points, but wrong at x = 1: component [1] "
+        "is wrong (the other 1 is right): component [1] is 2, expected 1.")
+    v = q.check(lambda t: np.array([t, 1.0]))
+    assert v.feedback == ("Correct on the public check: f is right at 2 "
+                          "points. The grader tests it at other points "
+                          "too.")
+
+
+# ------------------------------------------------------------ formulas
+
+def test_the_public_check_of_a_formula_says_it_is_only_the_public_check():
+    """A right formula sympy cannot prove: correct on the public check
+    (12 points), and for the grader correct at its own points (16)."""
+    q = Q.ExpressionQuestion("t.q5", "ex", reference=lambda: x,
+                             variables=["x"], domain={"x": (-2, 2)}, **KW)
+    answer = sp.log(sp.exp(x)) * sp.Heaviside(x + 100)
+    v = q.check(answer)
+    assert v.status == "correct"
+    assert v.feedback.startswith("Correct on the public check: 12 random "
+                                 "points agree")
+    v = q.judge(answer, Q.GRADE, seed=3)
+    assert v.feedback.startswith("Correct: 16 random points agree")
+    assert q.check(x).feedback == "Correct (sympy proves it)."
+
+
+def test_the_public_check_of_a_formula_gives_the_same_feedback_each_time():
+    """The public check samples from the question's fixed seed: a wrong
+    formula gets the same point and values every time; the grader's
+    points depend on its seed."""
+    q = Q.ExpressionQuestion("t.q5", "ex", reference=lambda: x**2,
+                             variables=["x"], domain={"x": (-2, 2)}, **KW)
+    texts = {q.check(sp.sin(x) * sp.Heaviside(x + 100)).feedback
+             for _ in range(3)}
+    assert len(texts) == 1
+    [text] = texts
+    assert text.startswith("Not yet. Symbolically different from the right "
+                           "answer: at x = ")
+    graded = {q.judge(sp.sin(x) * sp.Heaviside(x + 100), Q.GRADE,
+                      seed=s).feedback for s in (1, 2)}
+    assert len(graded) == 2
+
+
+def test_a_formula_in_another_variable_is_named():
+    q = Q.ExpressionQuestion("t.q5", "ex", reference=lambda: x,
+                             variables=["x"], **KW)
+    v = q.check(x + y * z)
+    assert (v.diagnosis, v.feedback) == ("symbols", (
+        "Not yet. Your answer uses the symbol y, but the variables of this "
+        "question are x."))
+
+
+def test_an_unreadable_formula_is_an_error_not_a_wrong_answer():
+    v = evaluate("ch07.q4", "x +* 2")
+    assert (v.status, v.diagnosis) == ("error", "unreadable")
+    assert v.feedback.startswith("Error. Your formula 'x +* 2' could not be "
+                                 "read: ")
+
+
+def test_a_formula_question_names_its_own_mistakes():
+    q = Q.ExpressionQuestion("t.q5", "ex", reference=lambda: x**2,
+                             variables=["x"],
+                             mistakes=[(lambda: 2 * x, "That is f'.")],
+                             **KW)
+    assert q.check(2 * x).feedback == "Not yet. That is f'."
+    assert q.check("2x").feedback == "Not yet. That is f'."
+    assert q.check(3.0).feedback.startswith("Not yet. Symbolically "
+                                            "different")
+
+
+def test_a_formula_off_by_a_factor_or_a_sign():
+    q = Q.ExpressionQuestion("t.q5", "ex", reference=lambda: x**2 + 1,
+                             variables=["x"], **KW)
+    assert q.check(-x**2 - 1).feedback == (
+        "Not yet. It has the wrong sign: it equals minus the right answer.")
+    v = q.check(sp.Rational(2, 3) * (x**2 + 1))
+    assert (v.status, v.diagnosis, v.feedback) == ("incorrect", "scale", (
+        "Not yet. It is off by a constant factor: yours is 2/3 times the "
+        "right answer."))
+    assert q.check(x**2 + 2).diagnosis == "symbolic"
+
+
+# ------------------------------------------------------------ matrices
+
+def test_a_transposed_square_matrix_is_a_layout_mix_up():
+    q = matrix_q([[x, x**2], [1, 0]], layout="rows are outputs")
+    v = q.check(sp.Matrix([[x, 1], [x**2, 0]]))
+    assert (v.status, v.diagnosis, v.feedback) == (
+        "incorrect", "transpose", "Not yet. It is the transpose of the "
+        "right answer: a layout mix-up (rows are outputs).")
+    v = q.check(sp.Matrix([[x, x**2], [1, 1]]))
+    assert v.diagnosis == "symbolic"
+    assert "in entry (1, 1), at x = " in v.feedback
+
+
+def test_a_matrix_of_the_wrong_shape_says_both_shapes():
+    q = matrix_q([[x], [x**2], [1]])
+    v = q.check(sp.Matrix([[x, x**2, 1]]))
+    assert v.feedback == (
+        "Not yet. Wrong shape: expected 3 x 1, got 1 x 3. It is the "
+        "transpose of the right answer: a layout mix-up.")
+    v = q.check(sp.Matrix([[x, x]]))
+    assert v.feedback == ("Not yet. Wrong shape: expected 3 x 1, got 1 x "
+                          "2.")
+    v = q.check(np.array([1.0, 2.0, 3.0]))          # a list: a column
+    assert v.diagnosis == "symbolic"
+
+
+def test_a_matrix_in_another_variable_is_named():
+    v = matrix_q([[x], [1]]).check(sp.Matrix([[y], [1]]))
+    assert v.feedback == ("Not yet. Your answer uses the symbol y, but the "
+                          "variables of this question are x.")
+
+
+# ------------------------------------------------------- the judge's limits
+
+@pytest.mark.parametrize("out, feedback", [
+    (Limited("timeout"), "Timeout. Checking this answer took longer than "
+     "30 s, the limit (is the formula very large or deeply nested?)."),
+    (Limited("memory"), "Error. Checking this answer needed more than 1 GB "
+     "of memory, the limit (is the formula very large?)."),
+    (Limited("error", message="boom"), "Error. The checker could not "
+     "handle this answer; please tell your instructor (boom)."),
+])
+def test_a_judgment_over_its_limits_is_a_verdict(monkeypatch, out,
+                                                 feedback):
+    seen = {}
+
+    def limited(func, seconds, memory):
+        seen.update(seconds=seconds, memory=memory)
+        return out
+    monkeypatch.setattr(Q, "run_limited", limited)
+    v = evaluate("ch07.q4", "x")
+    assert v.feedback == feedback and v.points == 0
+    assert seen == {"seconds": 30.0, "memory": 1_000_000_000}
+
+
+# ------------------------------------------------------------- the parser
+
+def test_the_parser_names_its_length_limit_at_the_boundary():
+    ok = "x" + " " * 1999
+    assert parse_answer(ok, ["x"]) == sp.Symbol("x")
+    with pytest.raises(ParseError, match="^the formula is 2001 characters "
+                       "long; at most 2000 are accepted$"):
+        parse_answer(ok + " ", ["x"])
+
+
+def test_the_parser_reads_constants_and_lists_no_variables_as_none():
+    assert parse_answer("2*pi*x + E", ["x"]) == 2 * sp.pi * sp.Symbol("x") \
+        + sp.E
+    assert parse_answer("e^x", ["x"]) == sp.exp(sp.Symbol("x"))
+    with pytest.raises(ParseError, match="^unknown name 'y': the variables "
+                       "of this question are none$"):
+        parse_answer("y", [])
+
+
+@pytest.mark.parametrize("text, op", [("x % 2", "%"), ("x @ x", "@"),
+                                      ("[x]", "["), ("x == 1", "==")])
+def test_the_parser_names_an_operator_it_does_not_allow(text, op):
+    with pytest.raises(ParseError) as info:
+        parse_answer(text, ["x"])
+    assert str(info.value) == (f"{op!r} is not allowed in a formula (use "
+                               "numbers, variables, + - * / ** and "
+                               "functions such as exp(x))")
+
+
+# --------------------------------------- the grader's parser: its limits
+
+from mathlib.exercises._parse import check_size, parse_srepr  # noqa: E402
+
+
+def _refused(text, message, parse=parse_srepr):
+    with pytest.raises(ParseError) as info:
+        parse(text)
+    assert str(info.value) == message
+
+
+def test_srepr_text_is_read_up_to_its_documented_size():
+    body = "Add(" + ", ".join(["pi"] * 19_999) + ")"     # 20,000 nodes
+    assert parse_srepr(body) == 19_999 * sp.pi
+    _refused("Add(" + ", ".join(["pi"] * 20_000) + ")",
+             "the formula is too large to check")
+    assert parse_srepr("Integer(1)" + " " * (200_000 - 10)) == 1
+    _refused("Integer(1)" + " " * (200_001 - 10),
+             "the formula is too large to check (200001 characters)")
+
+
+def test_srepr_floats_symbols_and_matrices_at_their_limits():
+    assert parse_srepr("Float('0.5', precision=400)") == sp.Float(
+        "0.5", precision=400)
+    assert parse_srepr("Float('0.5', precision=1)") == sp.Float(
+        "0.5", precision=1)
+    for bad in ("Float('0.5', precision=401)", "Float('0.5', precision=0)",
+                f"Float('{'1' * 201}')", "Float(1)"):
+        _refused(bad, "a Float that is too long to check")
+    assert parse_srepr(f"Float('{'1' * 200}')") > 1e199
+    _refused("Float('abc')", "the number 'abc' is not valid")
+    assert parse_srepr(f"Symbol('{'a' * 30}')").name == "a" * 30
+    _refused(f"Symbol('{'a' * 31}')",
+             f"the symbol name '{'a' * 31}' is not allowed")
+    _refused("Symbol('_x')", "the symbol name '_x' is not allowed")
+    _refused("Symbol('1x')", "the symbol name '1x' is not allowed")
+    row = "[" + ", ".join(["Integer(1)"] * 20) + "]"
+    assert parse_srepr(f"ImmutableDenseMatrix([{', '.join([row] * 20)}])"
+                       ).shape == (20, 20)
+    _refused(f"ImmutableDenseMatrix([{', '.join([row] * 21)}])",
+             "the Matrix is too large to check")
+
+
+def test_srepr_symbols_keep_their_assumptions_and_nothing_else():
+    s = parse_srepr("Symbol('w', positive=True, dummy_index=3)")
+    assert s == sp.Symbol("w", positive=True) and s.is_positive
+    assert parse_srepr("Dummy('d', real=True)").is_real
+    _refused("Symbol('x', evil=True)",
+             "the symbol option 'evil' is not allowed")
+    _refused("Symbol('x', real=1)",
+             "the symbol option 'real' is not allowed")
+    for bad in ("Symbol()", "Symbol(1)", "Symbol('x', 'y')"):
+        _refused(bad, "a Symbol needs one name")
+
+
+def test_srepr_numbers_in_every_form():
+    assert parse_srepr("Integer('12')") == 12
+    assert parse_srepr("Integer(-5)") == -5
+    assert parse_srepr("Rational(2, -4)") == sp.Rational(-1, 2)
+    _refused("Rational(1, 0)", "a Rational with denominator 0")
+    _refused("Integer(Symbol('x'))",
+             "a number written in a form that cannot be checked")
+    _refused("Integer(1, 2)", "Integer(1, 2) is not a valid number")
+    _refused(f"Integer('-{'9' * 41}')", "an integer with more than 40 "
+             "digits")
+    assert parse_srepr(f"Integer('-{'9' * 40}')") == -(10 ** 40 - 1)
+    _refused("1.5", "'1.5' is not allowed in a formula")
+
+
+def test_srepr_refuses_what_it_cannot_check_and_says_what():
+    _refused("Function('f')", "an unknown function 'f'")
+    _refused("Function('f')(Symbol('x'))", "an unknown function 'f' (only "
+             "named functions such as exp and sin can be checked)")
+    _refused("Integral(Symbol('x'), Symbol('x'))", "an unevaluated "
+             "Integral: give the result itself (a formula without "
+             "Derivative, Integral, Limit, ...)")
+    _refused("eval('1')", "the function 'eval' is not allowed")
+    _refused("sin(x=Symbol('x'))", "sin() takes no keyword arguments here")
+    _refused("Symbol('x')(1)", "\"Symbol('x')\" is not allowed (only named "
+             "functions such as exp and sin can be used)")
+    _refused("Symbol", "the name 'Symbol' is not allowed")
+    _refused("sin(Integer(1), Integer(2))", "it is not a formula that can "
+             "be checked (a function with the wrong number of arguments, "
+             "or an undefined operation?)")
+    _refused("MutableDenseMatrix([])", "the Matrix is empty")
+    _refused("MutableDenseMatrix([[]])",
+             "the rows of the Matrix have different lengths")
+    _refused("MutableDenseMatrix([1])",
+             "a Matrix must be given by a list of rows")
+    _refused("MutableDenseMatrix(1)",
+             "a Matrix must be given by a list of rows")
+    _refused("Add(Integer(1)", "could not read the formula ('(' was never "
+             "closed)")
+    with pytest.raises(TypeError, match="text must be a str, got bytes"):
+        parse_srepr(b"Integer(1)")
+
+
+def test_srepr_reads_the_singletons_relations_and_piecewise():
+    assert parse_srepr("oo") is sp.oo and parse_srepr("I") is sp.I
+    assert parse_srepr("nan") is sp.nan and parse_srepr("E") is sp.E
+    pw = parse_srepr("Piecewise(ExprCondPair(Symbol('x'), StrictGreaterThan("
+                     "Symbol('x'), Integer(0))), ExprCondPair(Integer(0), "
+                     "true))")
+    X = sp.Symbol("x")
+    assert pw == sp.Piecewise((X, X > 0), (0, True))
+    assert parse_srepr("And(LessThan(Symbol('x'), Integer(1)), Not("
+                       "Equality(Symbol('x'), Integer(0))))") == \
+        sp.And(X <= 1, sp.Not(sp.Eq(X, 0)))
+
+
+@pytest.mark.parametrize("exponent, ok", [("Rational(1, 1000000)", True),
+                                          ("Rational(1, 1000001)", False),
+                                          ("Rational(1000001, 3)", False)])
+def test_rational_exponents_at_their_limit(exponent, ok):
+    text = f"Pow(Symbol('x'), {exponent})"
+    if ok:
+        assert parse_srepr(text) == sp.Symbol("x") ** sp.Rational(
+            1, 1000000)
+    else:
+        with pytest.raises(ParseError, match="^the exponent .* is too large "
+                           "to check$"):
+            parse_srepr(text)
+
+
+def test_exponentials_nest_two_deep_at_most():
+    X = sp.Symbol("x")
+    check_size(sp.exp(sp.exp(X)))
+    check_size(X ** (X ** sp.Rational(1, 2)))        # a square root: 1
+    check_size(sp.Matrix([[sp.exp(sp.exp(X)), X]]))
+    with pytest.raises(ParseError, match="^it nests powers or exponentials "
+                       "3 deep"):
+        check_size(sp.Matrix([[X, sp.exp(sp.exp(sp.exp(X)))]]))
+    with pytest.raises(ParseError, match="3 deep"):
+        check_size(sp.Pow(2, sp.Pow(2, sp.Pow(2, X, evaluate=False),
+                                    evaluate=False), evaluate=False))
+    with pytest.raises(ParseError, match="3 deep"):
+        check_size(X ** (X ** (X ** sp.Rational(1, 3))))
+
+
+@pytest.mark.parametrize("expr, ok", [
+    (sp.exp(690, evaluate=False), True), (sp.exp(691, evaluate=False), False),
+    (sp.sinh(692, evaluate=False), False), (sp.cosh(-692, evaluate=False),
+                                            False),
+    (sp.sinh(690, evaluate=False), True),
+    (sp.Mul(-1, sp.exp(691, evaluate=False), evaluate=False), False),
+    (sp.exp(-800, evaluate=False), True),
+    (sp.Pow(-8, sp.Rational(1, 3), evaluate=False), True),
+    (sp.Pow(-sp.Float(1e201), sp.Rational(3, 2), evaluate=False), False),
+    (sp.Pow(-sp.Float(1e199), sp.Rational(3, 2), evaluate=False), True),
+    (sp.Pow(sp.Float(1e200), 2, evaluate=False), False),
+    (sp.sin(sp.Float(1e200), evaluate=False), True),
+    (sp.Float(1e300), True), (sp.Float(-1e300) * 1.0001, False),
+])
+def test_a_constant_part_over_1e300_is_refused(expr, ok):
+    """Constant parts are sized with Python floats: e^691 (about
+    1e300.1) is refused, e^690 is not; a power of a negative number by a
+    fraction is sized by its absolute value."""
+    X = sp.Symbol("x")
+    if ok:
+        check_size(X + expr)
+    else:
+        with pytest.raises(ParseError, match=r"^it contains a number too "
+                           r"large to check \(more than 1e\+300\)$"):
+            check_size(X + expr)
+
+
+# --------------------------------- answers that are not values to compare
+
+from mathlib.exercises._decode import (Other, Raised, Samples,  # noqa: E402
+                                       TimedOut, TooLong, Undefined,
+                                       Unreadable)
+
+
+@pytest.mark.parametrize("answer, status, diagnosis, feedback", [
+    (Undefined(), "missing", "missing", "No answer yet. val is not "
+     "defined: run the cell that defines it (or restore it if it was "
+     "deleted)."),
+    (None, "missing", "missing", "No answer yet. val is still None: assign "
+     "your answer to val, then run this check again."),
+    (Unreadable("a bad token"), "error", "unreadable", "Error. Your answer "
+     "could not be read: a bad token."),
+    (TooLong("text", 3000, 2000), "error", "too long", "Error. Your answer "
+     "is a string of 3,000 characters; at most 2,000 are accepted."),
+], ids=["undefined", "none", "unreadable", "too-long"])
+def test_answers_that_cannot_be_judged_say_why(answer, status, diagnosis,
+                                               feedback):
+    v = number_q().judge(answer)
+    assert (v.status, v.diagnosis, v.feedback, v.points, bool(v)) == \
+        (status, diagnosis, feedback, 0, False)
+
+
+def test_a_verdict_is_true_only_when_correct_and_carries_its_points():
+    q = number_q(points=3)
+    v = q.check(2.5)
+    assert bool(v) and (v.points, v.max_points) == (3, 3)
+    assert str(v) == repr(v) == "[t.q1 val] Correct."
+    assert v.to_dict() == {"id": "t.q1", "name": "val", "status": "correct",
+                           "diagnosis": "ok", "points": 3, "max_points": 3,
+                           "feedback": "Correct."}
+    w = q.check(2.0)
+    assert not w and (w.points, w.max_points) == (0, 3)
+    assert Q.Verdict(q, "timeout", "t", "took long").feedback == \
+        "Timeout. Took long"
+    assert Q.Verdict(q, "error", "e", "a thing").feedback == \
+        "Error. A thing"
+    assert Q.Verdict(q, "error", "e", "b is").feedback == "Error. b is"
+    assert Q.Verdict(q, "error", "e", "val is").feedback == "Error. val is"
+    assert Q.Verdict(q, "error", "e", "2 is").feedback == "Error. 2 is"
+    with pytest.raises(AssertionError):
+        Q.Verdict(q, "passed", "ok", "Correct.")
+
+
+@pytest.mark.parametrize("answer, words", [
+    (2.5, "the number 2.5"), (np.zeros((2, 3)), "an array of shape (2, 3)"),
+    (np.array(1.0), "a number"), (sp.Matrix([[1, x]]), "a 1 x 2 sympy "
+                                  "Matrix"),
+    (x + 1, "a formula"), (sp.Integer(3), "the number 3"),
+    ("a" * 40, f"the string '{'a' * 40}'"),
+    ("a" * 41, f"the string '{'a' * 37}...'"),
+    (Samples([1.0]), "a function"), (Other("a dict"), "a dict"),
+    (Raised("boom"), "Raised"),
+])
+def test_each_kind_of_answer_is_described_in_plain_words(answer, words):
+    assert Q.describe(answer) == words
+
+
+def test_a_number_question_reads_exact_numbers_and_one_entry_arrays():
+    q = number_q()
+    assert q.judge(sp.Rational(5, 2)).status == "correct"
+    assert q.judge(np.array(2.5)).status == "correct"
+    v = q.judge(np.array([2.5]))
+    assert v.feedback == ("Not yet. A number is expected, but val is an "
+                          "array of shape (1,): use val[0] or float(...).")
+    v = q.judge(np.array([2.5, 1.0]))
+    assert v.feedback == ("Not yet. A number is expected, but val is an "
+                          "array of shape (2,).")
+    assert q.judge(sp.I).diagnosis == "kind"
+    assert q.judge(x).feedback == ("Not yet. A number is expected, but val "
+                                   "is a formula.")
+    assert q.judge(sp.Matrix([[2.5]])).diagnosis == "kind"
+
+
+def test_an_array_question_reads_exact_matrices():
+    q = array_q([[1.0, 0.5]])
+    assert q.judge(sp.Matrix([[1, sp.Rational(1, 2)]])).status == "correct"
+    assert q.judge(sp.Matrix([[1, x]])).diagnosis == "kind"
+    assert q.judge(sp.Matrix([[1, sp.I]])).diagnosis == "kind"
+
+
+def test_a_number_off_by_its_sign_is_told_so():
+    v = number_q().check(-2.5)
+    assert (v.diagnosis, v.feedback) == ("sign", "Not yet. It has the wrong "
+                                         "sign: it equals minus the right "
+                                         "value.")
+    z = Q.NumberQuestion("t.q7", "zero", reference=lambda: 0.0, **KW)
+    assert z.check(0.0).status == "correct"
+    assert z.check(1.0).diagnosis == "value"
+
+
+@pytest.mark.parametrize("value, status, diagnosis, words", [
+    (Raised("ValueError: no"), "error", "raised",
+     "Error. Your function raised ValueError: no at x = 0.5."),
+    (TimedOut(2.0), "timeout", "timeout", "Timeout. Your function did not "
+     "return within 2 s (the limit per call) at x = 0.5."),
+    (TimedOut(), "timeout", "timeout", "Timeout. Your function did not "
+     "return in time at x = 0.5."),
+    (TooLong("array", 10 ** 7, 10 ** 6), "error", "too long",
+     "Error. Your function returned a value too large to check at x = "
+     "0.5: it has 10,000,000 entries; at most 1,000,000 are accepted."),
+    (None, "incorrect", "kind", "Not yet. Your function returned None at "
+     "x = 0.5; expected a number."),
+], ids=["raised", "timeout", "timeout-unknown", "too-long", "none"])
+def test_what_a_function_did_at_a_point_is_reported_there(
+        value, status, diagnosis, words):
+    q = function_q(lambda t: t, public_n=0, edge_points=[0.5, 1.0])
+    v = q.judge(Samples([value, 1.0]))
+    assert (v.status, v.diagnosis, v.feedback) == (status, diagnosis, words)
+
+
+def test_a_function_that_returns_nothing_or_is_not_sampled():
+    q = function_q(lambda t: np.array([t, t]), out_shape=(2,), public_n=0,
+                   edge_points=[0.5])
+    v = q.judge(Samples([None]))
+    assert (v.status, v.feedback) == ("missing", "No answer yet. f returns "
+                                      "None: write its body (it must "
+                                      "return an array of shape (2,)).")
+    v = q.judge(Samples(None))
+    assert v.feedback == ("Not yet. A function f(x) returning an array of "
+                          "shape (2,) is expected, but f is a function "
+                          "(define it with `def f(x):`).")
+    v = q.judge(Samples([np.array([np.nan, 0.5])]))
+    assert v.feedback == ("Not yet. Your function returned nan in component "
+                          "[0] at x = 0.5; the right value is 0.5.")
+    s = function_q(lambda t: t, public_n=0, edge_points=[0.5])
+    assert s.judge(Samples([np.array(np.inf)])).feedback == (
+        "Not yet. Your function returned inf at x = 0.5; the right value is "
+        "0.5.")
+
+
+def test_a_function_question_names_its_own_mistakes():
+    q = function_q(lambda t: t * t, public_n=2, edge_points=[3.0],
+                   mistakes=[(lambda t: 2 * t, "That is the derivative.")])
+    assert q.check(lambda t: 2 * t).feedback == \
+        "Not yet. That is the derivative."
+    assert q.check(lambda t: t * t).status == "correct"
+
+
+def test_a_sign_error_at_every_point_is_named_once():
+    q = function_q(lambda t: np.array([t + 3.0, 1.0]), out_shape=(2,),
+                   public_n=3)
+    v = q.check(lambda t: -np.array([t + 3.0, 1.0]))
+    assert (v.diagnosis, v.feedback) == ("sign", (
+        "Not yet. It has the wrong sign: it equals minus the right answer "
+        "(at the points tested)."))
+    v = q.check(lambda t: np.array([t + 3.0, 1.0]) * (2 if t > 0 else 3))
+    assert v.diagnosis == "pointwise"
+
+
+def test_sample_points_public_fixed_grader_seeded_edges_last():
+    q = function_q(lambda t: t, public_n=2, grade_n=4, box=(5.0, 6.0),
+                   edge_points=[0.0])
+    pub = q.points_for(Q.PUBLIC)
+    assert len(pub) == 3 and pub[-1] == 0.0
+    assert all(5.0 <= float(p) <= 6.0 for p in pub[:2])
+    assert [float(p) for p in pub] == [float(p) for p in
+                                       q.points_for(Q.PUBLIC)]
+    g1, g2 = q.points_for(Q.GRADE, 1), q.points_for(Q.GRADE, 2)
+    assert len(g1) == 5 and g1[-1] == 0.0 and float(g1[0]) != float(g2[0])
+    assert float(g1[0]) == round(float(g1[0]), 6)
+    assert q.public_seed == __import__("zlib").crc32(b"t.q4") % 2 ** 31
+    assert number_q().points_for(Q.GRADE, 1) is None
+
+
+def test_a_choice_gives_its_hint_for_a_wrong_letter():
+    c = Q.ChoiceQuestion("t.q6", "pick", options={"A": "a", "B": "b",
+                                                  "C": "c"},
+                         reference=lambda: "A",
+                         hints={"B": "B is the transpose."}, **KW)
+    assert c.check("b").feedback == "Not yet. (B) B is the transpose."
+    assert c.check("C").feedback == ("Not yet. (C) that is not the right "
+                                     "choice.")
+    assert c.check(" (a). ").status == "correct"
+    assert c.check(1.0).feedback == (
+        "Not yet. pick is the number 1; give the letter of your choice as a "
+        "string, for example \"A\".")
+
+
+def test_points_are_shown_short_and_in_their_shape():
+    assert C.fmt_point(0.123456789) == "0.1235"
+    assert C.fmt_point(np.array([1.0, -0.0, 2.5e-7])) == "[1.0, 0.0, 2.5e-07]"
+    assert C.fmt_point(np.array([[1.0, 2.0], [3.0, 4.123456]])) == \
+        "[[1.0, 2.0], [3.0, 4.123]]"
+    assert C.fmt_shape(()) == "a number" and C.fmt_shape((2,)) == "(2,)"
+    assert C.fmt_index((1, 0)) == "[1, 0]"
+
+
+def test_a_non_square_transpose_names_the_question_s_layout():
+    q = array_q([[1.0, 2.0, 3.0]], layout="one row per output")
+    assert q.check(np.array([[1.0], [2.0], [3.0]])).feedback.endswith(
+        "It is the transpose of the right answer: a layout mix-up (one row "
+        "per output).")
+
+
+def test_the_grader_compares_a_function_at_the_points_it_sampled():
+    """The grader's points come from its seed: values sampled at them
+    are compared at the same points (a right function is right at all of
+    them); the public check uses its own fixed points."""
+    q = function_q(lambda t: t * t, public_n=2, grade_n=5,
+                   edge_points=[0.0])
+    points = q.points_for(Q.GRADE, 8)
+    v = q.judge(Samples([float(p) ** 2 for p in points]), Q.GRADE, seed=8)
+    assert (v.status, v.feedback) == ("correct", "Correct at all 6 points "
+                                      "tested.")
+    v = q.judge(Samples([float(p) ** 2 for p in points]), Q.GRADE, seed=9)
+    assert v.status == "incorrect"
+
+
+def test_a_constant_part_is_sized_with_its_sign():
+    """9e299 + (-5e99)^3 is 7.75e299, under the limit: read (an odd
+    power of a negative number is negative, not its size)."""
+    big = sp.Add(sp.Float(9e299), sp.Pow(sp.Float(-5e99), 3,
+                                         evaluate=False), evaluate=False)
+    check_size(big)
+    check_size(sp.Pow(-2, 3, evaluate=False))
+
+
+def test_a_float_without_a_precision_has_the_default_53_bits():
+    f = parse_srepr("Float('0.1')")
+    assert f == sp.Float("0.1") and f._prec == 53
+
+
+def test_the_grader_s_formula_points_come_from_its_seed():
+    """Judged for the grader (in its time-limited child), a wrong formula
+    is checked at points drawn from the grader's seed: another seed,
+    another witness point."""
+    q = Q.ExpressionQuestion("t.q5", "ex", reference=lambda: x**2,
+                             variables=["x"], domain={"x": (-2, 2)}, **KW)
+    wrong = sp.sin(x) * sp.Heaviside(x + 100)
+    texts = {q.judge_limited(wrong, Q.GRADE, seed=s).feedback
+             for s in (1, 2)}
+    assert len(texts) == 2
+
+
+def test_a_formula_with_a_null_byte_says_why_it_cannot_be_read():
+    _refused("Integer(1)\x00", "could not read the formula (source code "
+             "string cannot contain null bytes)")
