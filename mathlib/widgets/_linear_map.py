@@ -48,7 +48,8 @@ class LinearMap(Widget):
             self.J = self.function.jacobian(a)
         except WidgetInputError as exc:
             raise ValueError(f"F must be finite and differentiable at "
-                             f"point = {tuple(a)}: {exc}") from None
+                             f"point = {tuple(a.tolist())}: {exc}"
+                             ) from None
         # the unit grid u in [-1, 1]^2: `lines` lines each way, 41 points
         c = np.linspace(-1, 1, lines)
         t = np.linspace(-1, 1, 41)
