@@ -527,3 +527,16 @@ def test_descent_step_range_must_be_positive():
                            mode="static")
     assert w.params == {"step": 0.05, "x0": 1.0, "y0": 0.5}
     assert len(w.path) == 2 and w.steps == 1
+
+
+def test_a_first_frame_that_cannot_be_drawn_shows_no_numbers():
+    """The point x0 + s u outside the domain of f (Taylor), a start where
+    f has no gradient (descent): a message, and no stale numbers."""
+    w = W.quadratic_approximation(sp.log(0.5 - X) + Y, point=(0.0, 0.0),
+                                  s=0.9, phi=0.0, mode="static")
+    assert "not finite" in w.message
+    assert (w.value, w.approximation, w.error) == (None, None, None)
+    d = W.gradient_descent(lambda p: np.sqrt(p[0]) + p[1] ** 2,
+                           start=(-1.0, 0.5), step_range=(0.01, 1.0),
+                           mode="static")
+    assert d.message and (d.path, d.status) == (None, None)

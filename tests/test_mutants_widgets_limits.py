@@ -203,3 +203,10 @@ def test_bad_c_halfwidth_and_L():
         W.epsilon_delta(lambda t: np.sqrt(t ** 2 - 1), mode="static")
     w = W.epsilon_delta(lambda t: np.sqrt(t ** 2 - 1), L=0.0, mode="static")
     assert w.L == 0.0 and w._source == "claimed"
+
+
+def test_a_delta_below_every_sample_holds(sinc):
+    """0 < |x| < 1e-7 contains no sampled x: nothing leaves the band."""
+    w = sinc
+    w.update(epsilon=0.1, delta=1e-7)
+    assert w.inside and w.delta == 1e-7

@@ -389,3 +389,46 @@ def test_linear_map_nowhere_finite_is_a_message():
     assert w.message == ""
     w.update(radius=2.0)
     assert w.message == ""
+
+
+def test_partial_3d_tangent_reaches_the_box_and_is_cut_there():
+    """tanh(10 x): at x0 = 0 the tangent (slope 10) spans z in [-1, 1],
+    the box of the surface, for |x| <= 0.1; at x0 = 0.05 it reaches
+    z = -1 below and is cut at z = 1 above, still on the tangent."""
+    w = W.partial_slice(sp.tanh(10 * X) + 0 * Y, x0=0.0, y0=0.0,
+                        mode="static")
+    assert w.zlim == (-1.0, 1.0) and w.slope == 10.0
+    tx, _, tz = (np.asarray(a, dtype=float) for a in w._tan3.get_data_3d())
+    np.testing.assert_allclose(tx, [-0.1, 0.1], atol=1e-12)
+    np.testing.assert_allclose(tz, [-1.0, 1.0], atol=1e-12)
+    w.update(x0=0.05)
+    z0, s = np.tanh(0.5), 10 * (1 - np.tanh(0.5) ** 2)
+    tx, _, tz = (np.asarray(a, dtype=float) for a in w._tan3.get_data_3d())
+    np.testing.assert_allclose(tz, [-1.0, 1.0], atol=1e-12)
+    np.testing.assert_allclose(tx, [0.05 - (1 + z0) / s,
+                                    0.05 + (1 - z0) / s], atol=1e-12)
+    tt, zt = xy(w._tan)                  # the 2-D tangent is not cut
+    np.testing.assert_allclose(tt, [0.05 - 1.32, 0.05 + 1.32])
+
+
+@pytest.mark.parametrize("make", [
+    lambda: W.partial_slice(lambda p: np.log(p[0]) * p[1], x0=-1.0,
+                            mode="static"),
+    lambda: W.directional_derivative(
+        lambda p: np.log(p[0]) + p[1], x0=-1.0, mode="static"),
+    lambda: W.linear_map(
+        lambda p: np.array([np.sqrt(0.01 - (p[0] - 1) ** 2
+                                    - (p[1] - 0.5) ** 2), p[1]]),
+        point=(1.0, 0.5), lines=2, radius=0.5, mode="static"),
+])
+def test_a_first_frame_that_cannot_be_drawn_shows_no_numbers(make):
+    """f undefined at the start (for the linear map: F has no finite
+    value, both components, on the grid): a message, no stale numbers."""
+    w = make()
+    assert w.message
+    if isinstance(w, W.LinearMap):
+        assert w.message == ("F is not finite anywhere within radius 0.5 "
+                             "of the point")
+    values = [getattr(w, k, None) for k in ("slope", "value", "gradient",
+                                           "error")]
+    assert all(v is None for v in values), values

@@ -62,7 +62,7 @@ class LinearMap(Widget):
         self._r = np.geomspace(lo, hi, 50)
         imgs = [self._scaled_image(r) for r in self._r]
         self._err = np.array([np.nanmax(np.hypot(*(m - self._JU)))
-                              if np.isfinite(m).any() else np.nan
+                              if np.isfinite(m).all(axis=0).any() else np.nan
                               for m in imgs])
         pts = np.concatenate([m.reshape(2, -1) for m in imgs]
                              + [self._JU.reshape(2, -1)], axis=1)
@@ -132,7 +132,7 @@ class LinearMap(Widget):
     def _draw_frame(self, params):
         r = params["radius"]
         M = self._scaled_image(r)
-        if not np.isfinite(M).any():
+        if not np.isfinite(M).all(axis=0).any():   # no point with F finite
             raise WidgetInputError(f"F is not finite anywhere within "
                                    f"radius {r:.3g} of the point")
         err = float(np.nanmax(np.hypot(*(M - self._JU))))
