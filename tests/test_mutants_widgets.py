@@ -19,6 +19,7 @@ import sympy as sp
 
 from mathlib import widgets as W
 from mathlib.widgets import _style as S
+from widget_fixtures import shared_widget
 
 pytestmark = pytest.mark.filterwarnings(       # ipywidgets 7 on ipykernel 7
     "ignore:The `ipykernel.comm.Comm` class has been deprecated")
@@ -52,10 +53,9 @@ F = X * sp.exp(-X ** 2 - Y ** 2)
 P0 = (-1.0, 0.0)
 
 
-@pytest.fixture(scope="module")
-def taylor():
-    """The chapter-7 widget as the book shows it (its default f and x0)."""
-    return W.quadratic_approximation(mode="static")
+# the chapter-7 widget as the book shows it (its default f and x0)
+_taylor_once, taylor = shared_widget(
+    "taylor", lambda: W.quadratic_approximation(mode="static"))
 
 
 def taylor_along_line(phi, f=F, p0=P0):
@@ -276,10 +276,9 @@ def test_taylor_a_point_where_f_is_undefined_or_not_differentiable():
 
 # -------------------------------------------------------- gradient descent
 
-@pytest.fixture(scope="module")
-def descent():
-    """The default: f = x^2/2 + 5 y^2 from (-1.8, 0.8), 30 steps."""
-    return W.gradient_descent(mode="static")
+# the default: f = x^2/2 + 5 y^2 from (-1.8, 0.8), 30 steps
+_descent_once, descent = shared_widget(
+    "descent", lambda: W.gradient_descent(mode="static"))
 
 
 def _verdict_text(w):
@@ -540,3 +539,32 @@ def test_a_first_frame_that_cannot_be_drawn_shows_no_numbers():
                            start=(-1.0, 0.5), step_range=(0.01, 1.0),
                            mode="static")
     assert d.message and (d.path, d.status) == (None, None)
+
+
+def test_the_classes_and_their_functions_draw_the_same_defaults():
+    """quadratic_approximation and gradient_descent, or their classes
+    (both public): the same documented defaults."""
+    for make, cls, defaults in (
+            (W.quadratic_approximation, W.QuadraticApproximation,
+             {"s": 0.5, "phi": 0.6, "order": 2}),
+            (W.gradient_descent, W.GradientDescent,
+             {"step": 0.1, "x0": -1.8, "y0": 0.8})):
+        a, b = make(mode="static"), cls(mode="static")
+        assert a.params == b.params == pytest.approx(defaults)
+        assert a.frames == b.frames == 24
+        assert a.alt == b.alt
+    g = W.GradientDescent(mode="static")
+    assert (g.steps, g.xlim, g.ylim) == (30, (-2.0, 2.0), (-1.2, 1.2))
+    q = W.QuadraticApproximation(mode="static")
+    assert q.radius == 1.0 and q.point.tolist() == [-1.0, 0.0]
+
+
+def test_variables_choose_the_order_of_a_sympy_f_taylor_and_descent():
+    a, b = sp.symbols("a b")
+    for make in (W.quadratic_approximation, W.QuadraticApproximation):
+        w = make(a + 10 * b ** 2, variables=[b, a], point=(1.0, 0.0),
+                 mode="static")
+        np.testing.assert_allclose(w.g, [20.0, 1.0])
+    for make in (W.gradient_descent, W.GradientDescent):
+        w = make(a ** 2 + 10 * b ** 2, variables=[b, a], mode="static")
+        assert w.curvature == pytest.approx(20.0)

@@ -9,11 +9,13 @@ import sympy as sp
 
 from mathlib import widgets as W
 from mathlib.widgets import _style as S
+from widget_fixtures import shared_widget
 
 pytestmark = pytest.mark.filterwarnings(       # ipywidgets 7 on ipykernel 7
     "ignore:The `ipykernel.comm.Comm` class has been deprecated")
 
 T = sp.Symbol("x")
+A, B = sp.symbols("a b")
 # sin(x)/x > 0.9 exactly for 0 < |x| < 0.786740 (sympy's nsolve)
 DELTA_01 = float(sp.nsolve(sp.sin(T) / T - 0.9, T, 0.8))
 
@@ -22,9 +24,9 @@ def xy(line):
     return tuple(np.asarray(a, dtype=float) for a in line.get_data())
 
 
-@pytest.fixture(scope="module")
-def sinc():
-    return W.epsilon_delta(mode="static")         # sin(x)/x at 0
+# sin(x)/x at 0
+_sinc_once, sinc = shared_widget(
+    "sinc", lambda: W.epsilon_delta(mode="static"))
 
 
 def test_the_limit_is_sympys_and_the_window_is_c_plus_minus_halfwidth(sinc):
@@ -85,7 +87,8 @@ def test_band_window_and_coloured_graph_are_drawn_where_they_belong(sinc):
     np.testing.assert_allclose(gy[near & good], y[near & good])
     np.testing.assert_allclose(ry[near & ~good], y[near & ~good])
     assert not w.inside
-    assert w._title.text.endswith("the graph leaves the band \u2717")
+    assert w._title.text == ("\u03b5 = 0.05,  \u03b4 = 1.5:  the graph "
+                             "leaves the band \u2717")
     assert "the graph leaves the band L \u00b1 0.05 for some x with 0 < " \
         "|x - 0| < 1.5" in w.alt
     colors = {w._title.color}
@@ -210,3 +213,35 @@ def test_a_delta_below_every_sample_holds(sinc):
     w = sinc
     w.update(epsilon=0.1, delta=1e-7)
     assert w.inside and w.delta == 1e-7
+
+
+def test_the_class_and_its_function_draw_the_same_defaults():
+    a, b = W.epsilon_delta(mode="static"), W.EpsilonDelta(mode="static")
+    assert a.params == b.params
+    assert a.params["epsilon"] == 0.2 and a.params["find"] == "auto"
+    assert a.params["delta"] == a.delta and a.halfwidth == b.halfwidth == 4
+    assert a.c == b.c == 0.0 and a.frames == b.frames == 24
+    for make in (W.epsilon_delta, W.EpsilonDelta):      # variables= used
+        with pytest.raises(ValueError, match="variables must be 1 sympy "
+                           "Symbols"):
+            make(sp.sin(A) / A, variables=[A, B], mode="static")
+
+
+def test_a_jump_has_no_two_sided_limit():
+    """sign(x) at 0: sympy is asked for the two-sided limit, which does
+    not exist (not the right-hand one, 1): L comes from f beside c."""
+    w = W.epsilon_delta(sp.sign(T), mode="static")
+    assert w._source == "f next to c" and w.L == 0.0
+    w.update(epsilon=0.5)
+    assert w.delta == 0.0 and not w.inside
+
+
+def test_a_spike_closer_to_c_than_the_even_grid_is_seen():
+    """f = 2 for 0 < |x| < 5e-4, else 1, claimed L = 1: the delta search
+    samples down to 1e-7 of the halfwidth, so no delta > 0 works (the even
+    grid alone starts at 1e-3)."""
+    w = W.epsilon_delta(lambda t: np.where(np.abs(t) < 5e-4, 2.0, 1.0),
+                        L=1.0, mode="static")
+    w.update(epsilon=0.5)
+    assert w.delta == 0.0 and not w.inside
+    assert w._d[0] == pytest.approx(4e-7)

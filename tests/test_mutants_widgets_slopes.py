@@ -12,6 +12,7 @@ import sympy as sp
 
 from mathlib import widgets as W
 from mathlib.widgets import _style as S
+from widget_fixtures import shared_widget
 
 pytestmark = pytest.mark.filterwarnings(       # ipywidgets 7 on ipykernel 7
     "ignore:The `ipykernel.comm.Comm` class has been deprecated")
@@ -39,9 +40,8 @@ def grad_dir(x, y):
     return np.array([2 * x + y, x + 4 * y])
 
 
-@pytest.fixture(scope="module")
-def directional():
-    return W.directional_derivative(mode="static")
+_directional_once, directional = shared_widget(
+    "directional", lambda: W.directional_derivative(mode="static"))
 
 
 @pytest.mark.parametrize("theta", [0.0, 0.5, 2.5, 4.0])
@@ -161,9 +161,9 @@ def test_directional_sliders_and_window():
 
 # ---------------------------------------------------------- partial slice
 
-@pytest.fixture(scope="module")
-def partial():
-    return W.partial_slice(mode="static")         # sin(x) cos(y)
+# sin(x) cos(y)
+_partial_once, partial = shared_widget(
+    "partial", lambda: W.partial_slice(mode="static"))
 
 
 @pytest.mark.parametrize("axis", ["x", "y"])
@@ -198,6 +198,10 @@ def test_partial_slice_curve_tangent_and_slope(partial, axis):
     tx, ty, tz = (np.asarray(a, dtype=float)
                   for a in w._tan3.get_data_3d())
     ts = (tx, ty)[i]
+    if i == 0:                  # inside the box: not cut (for y it is)
+        np.testing.assert_allclose(ts, [t0 - 1.32, t0 + 1.32])
+    else:
+        assert ts[0] == pytest.approx(t0 - 1.32) and ts[1] < t0 + 1.32
     np.testing.assert_allclose((tx, ty)[1 - i], (x0, y0)[1 - i])
     np.testing.assert_allclose(tz, z0 + slope * (ts - t0), atol=1e-12)
     var = "xy"[i]
@@ -257,7 +261,8 @@ def test_partial_sliders_window_and_scrubbed_parameter():
     assert (y0.lo, y0.hi, y0.step) == (-4.0, 2.0, 0.03)
     assert axis.options == (("x (plane y = y\u2080)", "x"),
                             ("y (plane x = x\u2080)", "y"))
-    assert axis.label == "vary"
+    assert (axis.label, x0.label, y0.label) == ("vary", "x\u2080",
+                                                "y\u2080")
     t, z = xy(w._curve)
     assert (t[0], t[-1]) == (-4.0, 2.0)
     np.testing.assert_allclose(z, 1.0 * t ** 2)
@@ -267,9 +272,9 @@ def test_partial_sliders_window_and_scrubbed_parameter():
 
 # -------------------------------------------------------------- linear map
 
-@pytest.fixture(scope="module")
-def linmap():
-    return W.linear_map(mode="static")       # polar coordinates at (1, pi/4)
+# polar coordinates at (1, pi/4)
+_linmap_once, linmap = shared_widget(
+    "linmap", lambda: W.linear_map(mode="static"))
 
 
 def polar(r, t):
@@ -334,6 +339,20 @@ def test_linear_map_grid_its_colours_and_J_u(linmap):
     assert np.all(hi >= w._JU.max(axis=(1, 2)) - 1e-12)
 
 
+def test_linear_map_view_fits_every_image_per_coordinate(linmap):
+    """The middle panel is centred on the images (F over every radius and
+    J u), x and y each from their own smallest to largest value."""
+    w = linmap
+    pts = np.concatenate([w._scaled_image(r).reshape(2, -1) for r in w._r]
+                         + [w._JU.reshape(2, -1)], axis=1)
+    lo, hi = w._extent
+    np.testing.assert_allclose(lo, pts.min(axis=1))
+    np.testing.assert_allclose(hi, pts.max(axis=1))
+    ax = w._fig.axes[1]
+    assert np.mean(ax.get_xlim()) == pytest.approx((lo[0] + hi[0]) / 2)
+    assert np.mean(ax.get_ylim()) == pytest.approx((lo[1] + hi[1]) / 2)
+
+
 def test_linear_map_error_over_rho_shrinks_like_rho(linmap):
     w = linmap
     ratio = w._err[1:] / w._err[:-1]
@@ -360,6 +379,14 @@ def test_linear_map_arguments_and_slider():
     assert w.error == pytest.approx(0.2 * 2, rel=1e-6)
     s = W.linear_map([X ** 2 - Y ** 2, 2 * X * Y], mode="static")
     np.testing.assert_allclose(s.point, [1.0, 0.5])
+
+
+def test_linear_map_a_map_to_the_line_is_refused_naming_F():
+    with pytest.raises(ValueError, match=r"^F must be finite and "
+                       r"differentiable at point = \(1\.0, 0\.5\): F must "
+                       r"return an array of shape \(2,\), got shape \(\) "
+                       r"at \(1, 0\.5\)$"):
+        W.linear_map(lambda p: p[0] + p[1], mode="static")
 
 
 @pytest.mark.parametrize("lines", [1, 22, True, 9.0])
@@ -409,6 +436,11 @@ def test_partial_3d_tangent_reaches_the_box_and_is_cut_there():
                                     0.05 + (1 - z0) / s], atol=1e-12)
     tt, zt = xy(w._tan)                  # the 2-D tangent is not cut
     np.testing.assert_allclose(tt, [0.05 - 1.32, 0.05 + 1.32])
+    w.update(x0=-0.05)                   # the mirror image
+    tx, _, tz = (np.asarray(a, dtype=float) for a in w._tan3.get_data_3d())
+    np.testing.assert_allclose(tz, [-1.0, 1.0], atol=1e-12)
+    np.testing.assert_allclose(tx, [-0.05 - (1 - z0) / s,
+                                    -0.05 + (1 + z0) / s], atol=1e-12)
 
 
 @pytest.mark.parametrize("make", [
@@ -432,3 +464,50 @@ def test_a_first_frame_that_cannot_be_drawn_shows_no_numbers(make):
     values = [getattr(w, k, None) for k in ("slope", "value", "gradient",
                                            "error")]
     assert all(v is None for v in values), values
+
+
+A, B = sp.symbols("a b")
+
+
+@pytest.mark.parametrize("make, cls, defaults", [
+    (W.partial_slice, W.PartialSlice, {"x0": 0.5, "y0": 0.5, "axis": "x"}),
+    (W.directional_derivative, W.DirectionalDerivative,
+     {"theta": 0.5, "x0": 1.0, "y0": -0.5}),
+    (W.linear_map, W.LinearMap, {"radius": 0.5}),
+])
+def test_the_classes_and_their_functions_draw_the_same_defaults(
+        make, cls, defaults):
+    """The documented defaults, whether the widget is made by its function
+    or by its class (both are public)."""
+    a, b = make(mode="static"), cls(mode="static")
+    assert a.params == b.params == pytest.approx(defaults)
+    assert a.frames == b.frames == 24
+    assert a.alt == b.alt
+
+
+def test_variables_choose_the_order_of_a_sympy_f():
+    """With variables=[b, a] the point is (b, a): f = a + 10 b has
+    gradient (10, 1) in that order."""
+    for make in (W.directional_derivative, W.DirectionalDerivative):
+        w = make(A + 10 * B, variables=[B, A], theta=0.0, mode="static")
+        np.testing.assert_allclose(w.gradient, [10.0, 1.0])
+    for make in (W.partial_slice, W.PartialSlice):
+        w = make(A + 10 * B, variables=[B, A], mode="static")
+        assert w.slope == 10.0
+    for make in (W.linear_map, W.LinearMap):
+        w = make([A, 10 * B], variables=[B, A], mode="static")
+        np.testing.assert_allclose(w.J, [[0, 1], [10, 0]])
+
+
+@pytest.mark.parametrize("make", [W.partial_slice, W.directional_derivative,
+                                  W.gradient_descent])
+def test_windows_and_functions_without_values_are_refused(make):
+    with pytest.raises(ValueError, match=r"^xlim must satisfy lo < hi"):
+        make(xlim=(1, -1), mode="static")
+    with pytest.raises(ValueError, match=r"^ylim must satisfy lo < hi"):
+        make(ylim=(1, -1), mode="static")
+    with pytest.raises(ValueError, match=r"^ylim must be a pair"):
+        make(ylim=3, mode="static")
+    with pytest.raises(ValueError, match=r"^f has no finite value on the "
+                       r"plotting window"):
+        make(lambda p: np.nan * p[0], mode="static")
