@@ -566,5 +566,18 @@ def test_variables_choose_the_order_of_a_sympy_f_taylor_and_descent():
                  mode="static")
         np.testing.assert_allclose(w.g, [20.0, 1.0])
     for make in (W.gradient_descent, W.GradientDescent):
-        w = make(a ** 2 + 10 * b ** 2, variables=[b, a], mode="static")
-        assert w.curvature == pytest.approx(20.0)
+        # the point is (b, a) = (1, 0.5): grad f = (20 b, 2 a) = (20, 1)
+        w = make(a ** 2 + 10 * b ** 2, variables=[b, a], start=(1.0, 0.5),
+                 step=0.01, mode="static")
+        np.testing.assert_allclose(w.path[1], [1.0 - 0.2, 0.5 - 0.01])
+
+
+def test_descent_a_gradient_grown_exactly_ten_thousandfold_goes_on():
+    """The norm rule stops a run when the gradient grew by more than 1e4:
+    x^2/2 from x0 = 2^-10 with eta = 10001 gives x1 = -10^4 x0 exactly
+    (all in binary fractions), so the run goes on; x2 leaves the box."""
+    w = W.gradient_descent(X ** 2 / 2 + 0 * Y, start=(2.0 ** -10, 0.0),
+                           step=10001.0, step_range=(1.0, 20000.0),
+                           mode="static")
+    assert w.path[1, 0] == -1e4 * 2.0 ** -10
+    assert w.status == "diverges" and len(w.path) == 3
