@@ -484,6 +484,7 @@ def test_descent_step_range_default_from_the_curvature():
     g = W.gradient_descent(step_range=(0.05, 0.5), mode="static")
     assert (g._spec["step"].lo, g._spec["step"].hi) == (0.05, 0.5)
     x0, y0 = g._spec["x0"], g._spec["y0"]
+    assert (x0.label, y0.label) == ("start x\u2080", "start y\u2080")
     assert (x0.lo, x0.hi, x0.step) == (-2.0, 2.0, 0.02)
     assert (y0.lo, y0.hi, y0.step) == (-1.2, 1.2, pytest.approx(0.012))
 
@@ -581,3 +582,14 @@ def test_descent_a_gradient_grown_exactly_ten_thousandfold_goes_on():
                            mode="static")
     assert w.path[1, 0] == -1e4 * 2.0 ** -10
     assert w.status == "diverges" and len(w.path) == 3
+
+
+def test_descent_far_box_is_three_window_sizes_beyond_the_window():
+    """Window x in [-1, 1], y in [1, 4] (size 3): the box reaches down to
+    y = 1 - 9 = -8; from (0, 2) with eta = 0.25, y_k = 2 (-1.5)^k leaves
+    it at k = 5 and the last point is drawn clipped to its edge."""
+    w = W.gradient_descent(start=(0.0, 2.0), step=0.25, xlim=(-1, 1),
+                           ylim=(1, 4), mode="static")
+    assert w.status == "diverges" and len(w.path) == 6
+    assert w.path[-1, 1] == pytest.approx(2 * (-1.5) ** 5)
+    assert xy(w._path)[1][-1] == -8.0
