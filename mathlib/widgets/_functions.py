@@ -59,6 +59,16 @@ def _default_symbols(expr_list, n, variables):
         f"[...] with the {n} symbol{'s' if n > 1 else ''} to use")
 
 
+def _dirac(x, *order):
+    """sympy's DiracDelta (in the derivatives of |x|, sign, Heaviside) as
+    numpy: 0 away from its point, inf (no derivative) on it.
+
+    >>> print(_dirac(np.array([-1.0, 0.0, 2.0])))
+    [ 0. inf  0.]
+    """
+    return np.where(np.asarray(x) == 0, np.inf, 0.0)
+
+
 def _is_sympy(f):
     if isinstance(f, (sp.Basic, sp.MatrixBase)):
         return True
@@ -149,7 +159,8 @@ class Function:
         return self._symbolic[kind]
 
     def _lambdify(self, exprs, syms, shape=None):
-        fns = [sp.lambdify(syms, e, modules="numpy") for e in exprs]
+        fns = [sp.lambdify(syms, e, modules=[{"DiracDelta": _dirac},
+                                             "numpy"]) for e in exprs]
         n_in, out = self.n_in, (self.out_shape if shape is None else shape)
 
         def call(x):

@@ -48,7 +48,8 @@ class LinearMap(Widget):
             self.J = self.function.jacobian(a)
         except WidgetInputError as exc:
             raise ValueError(f"F must be finite and differentiable at "
-                             f"point = {tuple(a)}: {exc}") from None
+                             f"point = {tuple(a.tolist())}: {exc}"
+                             ) from None
         # the unit grid u in [-1, 1]^2: `lines` lines each way, 41 points
         c = np.linspace(-1, 1, lines)
         t = np.linspace(-1, 1, 41)
@@ -61,7 +62,7 @@ class LinearMap(Widget):
         self._r = np.geomspace(lo, hi, 50)
         imgs = [self._scaled_image(r) for r in self._r]
         self._err = np.array([np.nanmax(np.hypot(*(m - self._JU)))
-                              if np.isfinite(m).any() else np.nan
+                              if np.isfinite(m).all(axis=0).any() else np.nan
                               for m in imgs])
         pts = np.concatenate([m.reshape(2, -1) for m in imgs]
                              + [self._JU.reshape(2, -1)], axis=1)
@@ -131,7 +132,7 @@ class LinearMap(Widget):
     def _draw_frame(self, params):
         r = params["radius"]
         M = self._scaled_image(r)
-        if not np.isfinite(M).any():
+        if not np.isfinite(M).all(axis=0).any():   # no point with F finite
             raise WidgetInputError(f"F is not finite anywhere within "
                                    f"radius {r:.3g} of the point")
         err = float(np.nanmax(np.hypot(*(M - self._JU))))

@@ -43,14 +43,15 @@ class QuadraticApproximation(Widget):
         fn, p = self.function, self.point
         self.f0 = fn.value(p) if self._finite_at(p) else None
         if self.f0 is None:
-            raise ValueError(f"f is not finite at point = {tuple(p)}: "
-                             "choose a point where f is defined")
+            raise ValueError(f"f is not finite at point = "
+                             f"{tuple(p.tolist())}: choose a point where f "
+                             "is defined")
         try:
             self.g = fn.gradient(p)
             self.H = fn.hessian(p)
         except ValueError as exc:
             raise ValueError(f"f cannot be differentiated at point = "
-                             f"{tuple(p)}: {exc}") from None
+                             f"{tuple(p.tolist())}: {exc}") from None
         # window of the contour map: the disc of radius 1.3 r around x0
         w = 1.3 * r
         self._X, self._Y, P = S.grid_points((p[0] - w, p[0] + w),
