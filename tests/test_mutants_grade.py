@@ -310,16 +310,16 @@ def test_grades_csv_has_a_row_per_submission_with_points_and_flags():
     text = _report.grades_csv([a, b], ["a", "b__c"], CH01)
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == ["submission", "status"] + [q.id for q in CH01] + \
-        ["total", "max", "report", "flagged"]
+        ["total", "max", "report", "flagged", "student"]
     assert rows[1] == ["a.ipynb", "ok", "1", "0", "0", "0", "0", "2", "0",
-                       "0", "3", "10", "a.json", ""]
+                       "0", "3", "10", "a.json", "", ""]
     assert rows[2] == ["b/c.ipynb", "timeout"] + ["0"] * 8 + \
-        ["0", "10", "b__c.json", "key use"]
+        ["0", "10", "b__c.json", "key use", ""]
     assert "\r" not in text and text.endswith("\n") and len(rows) == 3
     old = dict(a)
     del old["flagged"]                      # reports of older graders
     assert _report.grades_csv([old], ["a"], CH01).splitlines()[1]\
-        .endswith(",a.json,")
+        .endswith(",a.json,,")
 
 
 def test_summary_rows_are_means_and_shares_over_all_submissions():
@@ -424,10 +424,11 @@ class FakeBatch:
         self.reports, self.calls = reports or {}, []
 
     def __call__(self, questions, paths, *, timeout, cell_timeout, jobs,
-                 seed, on_done, names, hide):
+                 seed, on_done, names, hide, roster=None, identity=None):
         self.calls.append(dict(questions=questions, paths=paths,
                                timeout=timeout, cell_timeout=cell_timeout,
-                               jobs=jobs, seed=seed, names=names, hide=hide))
+                               jobs=jobs, seed=seed, names=names, hide=hide,
+                               roster=roster, identity=identity))
         out = []
         for i, name in enumerate(names):
             job = _batch.Job(paths[i], i, 7, name)
@@ -477,7 +478,8 @@ def test_grade_writes_every_file_and_returns_the_reports(tmp_path, batch):
     assert gs["tests"][0]["name"] == "ch01.q1 limit_value: A limit"
     rows = list(csv.reader(io.StringIO((out / "grades.csv").read_text())))
     assert [r[0] for r in rows[1:]] == ["a.ipynb", "b/hw.ipynb"]
-    assert rows[2][-2] == "b__hw.json"
+    assert rows[0][-3:] == ["report", "flagged", "student"]
+    assert rows[2][-3] == "b__hw.json"
     summary = list(csv.DictReader(io.StringIO(
         (out / "summary.csv").read_text())))
     assert summary[0]["share_correct"] == "0.5"
@@ -1625,7 +1627,8 @@ def test_the_runner_is_told_the_cells_limits_and_answers_to_read(
                 "stage": "/st", "inner": "mathlib-grade",
                 "work": job.workdir, "private": job.private,
                 "hide": batch.hide, "sealed": batch.sealed,
-                "package": _batch.PACKAGE, "setpriv": "/s"}
+                "package": _batch.PACKAGE, "keep": batch.keep,
+                "setpriv": "/s"}
         else:
             assert command[:3] == [sys.executable, "-I", "-c"]
             assert command[3] == _batch.RUNNER_SOURCE

@@ -197,7 +197,8 @@ def _start(job, questions, timeout, cell_timeout, batch):
         cfg["sandbox"] = {"stage": batch.stage, "inner": "mathlib-grade",
                           "work": job.workdir, "private": job.private,
                           "hide": batch.hide, "sealed": batch.sealed,
-                          "package": PACKAGE, "setpriv": batch.setpriv}
+                          "package": PACKAGE, "keep": batch.keep,
+                          "setpriv": batch.setpriv}
         command = [batch.unshare, "--pid", "--mount", "--fork",
                    "--kill-child", "--propagation", "private", "--",
                    *command]
@@ -475,6 +476,12 @@ class Batch:
                                        for n in needed)} | {"/dev/shm"})
         if not _inside(self.base, "/tmp"):
             self.hide.append(self.base)
+        # What the kernel must still find once /tmp is replaced by the
+        # job's own: the Python and the package, when they live under
+        # /tmp (a clone made with mktemp -d, say); shown read-only.
+        self.keep = sorted({os.path.realpath(p) for p in needed[:3]
+                            if _inside(os.path.realpath(p), "/tmp")
+                            and os.path.isdir(p)})
 
     def sealed_path(self, private):
         """PYTHONPATH for the kernel: the sealed copy of mathlib."""

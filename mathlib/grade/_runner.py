@@ -91,13 +91,19 @@ def enter_sandbox(cfg, config_path):
         os.makedirs(inner)
         _mount("--bind", box[name], inner)
     os.makedirs(os.path.join(stage, "home"))
+    kept = box.get("keep", [])       # the Python and mathlib under /tmp
+    for path in kept:
+        target = os.path.join(stage, os.path.relpath(path, "/tmp"))
+        os.makedirs(target, exist_ok=True)
+        _mount("--rbind", path, target)
     _mount("--move", stage, "/tmp")
     for path in box["hide"]:
         if os.path.isdir(path):
             _mount("-t", "tmpfs", "-o", "size=1m,mode=755", "tmpfs", path)
     keep = ("/proc", "/sys", "/dev", "/tmp")
     for point in reversed(_mount_points()):
-        if not _under(point, keep) and not _under(point, box["hide"]):
+        if (not _under(point, keep) or _under(point, kept)) and \
+                not _under(point, box["hide"]):
             try:
                 _mount("-o", "remount,bind,ro", point)
             except Exception:
