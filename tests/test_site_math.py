@@ -7,9 +7,12 @@ that clips it), and every display equation either fits, or scrolls
 inside its own box with a visible cue (a shadow at the edge where more is
 hidden) and is not cut by any box around it. Plus: MathJax (version 4,
 served by the site) logs no warning, and the checks themselves catch the
-theme's old clipping rules (so they cannot pass vacuously).
+theme's old clipping rules (so they cannot pass vacuously). And the lazy
+typesetting that makes long pages quick: the math in view is typeset
+first, then every other formula without the reader scrolling to it,
+MathML for screen readers included.
 
-Waits are for MathJax's typeset promise (PageVisit), never for idleness.
+Waits are for every formula typeset (PageVisit), never for idleness.
 Run after `make book` (make test does both).
 """
 import io
@@ -17,7 +20,7 @@ import io
 import pytest
 
 from site_tools import (  # noqa: F401  (site, browser: fixtures)
-    PageVisit, browser, site, toc_files)
+    PageVisit, browser, site, toc_files, wait_for_all_math)
 
 pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -258,17 +261,75 @@ def test_mathjax_logs_no_warning(browser, site):
                 if m.type == "warning" else None)
         page.goto(f"{site}/book/matrix-calculus-toolbox.html",
                   wait_until="load")
-        page.wait_for_function(
-            "() => window.MathJax && MathJax.startup && "
-            "MathJax.startup.promise", timeout=90000)
-        page.evaluate("() => MathJax.startup.promise")
+        wait_for_all_math(page)
         assert warnings == [], warnings
         version = page.evaluate("() => MathJax.version")
         assert version.startswith("4."), version
+        assert page.evaluate("() => !!(MathJax._.ui && MathJax._.ui.lazy)")
         options = page.evaluate(
             "() => [MathJax.startup.document.outputJax.options"
             ".linebreaks.inline, MathJax.config.options.menuOptions"
             ".settings.enrich]")
         assert options == [True, False], options
+    finally:
+        context.close()
+
+
+# Placeholders of formulas not typeset yet, and those in the window.
+LAZY_IN_VIEW = """() => {
+  const lazy = [...document.querySelectorAll('mjx-lazy')];
+  const inView = lazy.filter(e => {
+    const r = e.getBoundingClientRect();
+    const shown = e.getClientRects().length > 0;
+    return shown && r.bottom > 0 && r.top < innerHeight;
+  });
+  const typeset = [...document.querySelectorAll('mjx-container mjx-math')]
+    .filter(e => {
+      const r = e.getBoundingClientRect();
+      return r.height > 0 && r.bottom > 0 && r.top < innerHeight;
+    });
+  return {lazy: lazy.length, inView: inView.length, typeset: typeset.length};
+}"""
+
+EMPTY_MATHML = """() => [...document.querySelectorAll('mjx-assistive-mml math')]
+  .filter(m => !m.firstElementChild).length"""
+
+
+@pytest.mark.parametrize("where", ["top", "middle"])
+def test_math_in_view_comes_first_then_the_whole_page(browser, site, where):
+    """On the longest chapter, on a phone: the page starts with formulas
+    still waiting (lazy typesetting); the ones in the window are typeset
+    (at the top, and where a reader jumps to at once, the middle of the
+    page); then, without any scrolling, every formula of the page is
+    typeset and has its MathML copy for screen readers."""
+    name = "book/hessians"
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2,
+        is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(90000)
+        page.goto(f"{site}/{name}.html", wait_until="load")
+        page.wait_for_function(
+            "() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+        page.evaluate("() => MathJax.startup.promise")
+        first = page.evaluate(LAZY_IN_VIEW)
+        assert first["lazy"] > 0, (
+            f"{first}: the page was typeset whole at startup, not lazily")
+        if where == "middle":
+            page.evaluate("() => { const c = document.querySelectorAll("
+                          "'mjx-container'); c[c.length >> 1]"
+                          ".scrollIntoView({block: 'center'}); }")
+        page.wait_for_function(
+            f"() => {{ const s = ({LAZY_IN_VIEW})();"
+            " return s.inView === 0; }")
+        if where == "middle":
+            assert page.evaluate(LAZY_IN_VIEW)["typeset"] > 0
+        wait_for_all_math(page)
+        final = page.evaluate(LAZY_IN_VIEW)
+        assert final["lazy"] == 0, f"{final}: formulas left untypeset"
+        assert page.evaluate(EMPTY_MATHML) == 0, (
+            "formulas without MathML for screen readers")
+        assert page.locator("mjx-container").count() > 500
     finally:
         context.close()
