@@ -201,7 +201,7 @@ class Question:
                            "nested?).")
         if out.kind == "memory":
             return Verdict(self, "error", "judge", "checking this answer "
-                           f"needed more than {memory / 1e9:.0f} GB of "
+                           f"needed more than {memory / 1e9:.15g} GB of "
                            "memory, the limit (is the formula very "
                            "large?).")
         return Verdict(self, "error", "judge", "the checker could not "
@@ -442,10 +442,13 @@ class ExpressionQuestion(Question):
             return f"it is not the right formula ({result.reason})."
         point = {s.name: v for s, v in w["point"].items()}
         where = ", ".join(f"{n} = {v:.4g}" for n, v in sorted(point.items()))
-        entry = f"in entry {w['entry']}, " if "entry" in w else ""
-        at = f" at {where}" if where else ""
+        # where: "in entry (1, 0), at x = 0.5", either part, or neither
+        # (a constant answer compared with a constant)
+        place = [f"in entry {w['entry']}"] if "entry" in w else []
+        place += [f"at {where}"] if where else []
+        place = "".join(p + ", " for p in place)
         return (f"symbolically different from the right answer: "
-                f"{entry}{at.strip()}, yours is {w['a']:.6g} and the right "
+                f"{place}yours is {w['a']:.6g} and the right "
                 f"value is {w['b']:.6g}.")
 
 
@@ -617,8 +620,8 @@ class FunctionQuestion(Question):
         if len(got) < 2:
             return None        # one point says nothing about "always"
         for G, E in zip(got, expected):
-            if not E.any():
-                continue
+            # a point where the right value is 0 and G is not (it failed)
+            # has no factor: value_problem says "pointwise" and so do we
             d, m = C.value_problem(G, E, self.rtol, self.layout)
             if d not in ("sign", "scale", "transpose"):
                 return None
