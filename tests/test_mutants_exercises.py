@@ -1628,3 +1628,48 @@ def test_a_power_of_a_number_is_read_up_to_3000_bits(power, ok):
             parse_answer(f"x + {power}", ["x"])
         assert str(info.value).startswith("the number ")
         assert str(info.value).endswith(" is too large to check")
+
+
+def test_the_public_check_confirms_a_transpose_at_its_own_12_points():
+    """The public check compares at 12 points and confirms a transpose
+    at the same 12: a row that is the transpose of the right column
+    except for x in (1.1, 1.25), where none of the 12 public points lies
+    (the 13th to 16th points of the same seed include x = 1.17), is a
+    transpose for the public check; the grader, at 16 points of its
+    own, may find otherwise."""
+    E = sp.Matrix([[x], [x**2], [1]])
+    q = Q.MatrixQuestion("t.q3", "M", reference=lambda: E, variables=["x"],
+                         shape=(3, 1), domain={"x": (0.5, 2.0)}, **KW)
+    bump = sp.Heaviside(x - sp.Rational(11, 10)) - \
+        sp.Heaviside(x - sp.Rational(5, 4))
+    G = (E + bump * sp.Matrix([[1], [0], [0]])).T
+    v = q.check(G)
+    assert (v.status, v.diagnosis) == ("incorrect", "transpose"), v.feedback
+
+
+def test_a_function_question_s_default_sampling_and_tolerance():
+    """Defaults: the public check samples 3 points of [-2, 2], the
+    grader 6, and values agree within a relative 1e-6."""
+    q = Q.FunctionQuestion("t.q4", "f", reference=lambda t: t + 3.0,
+                           arg_shape=(), out_shape=(), **KW)
+    public = q.points_for(Q.PUBLIC)
+    assert len(public) == 3 and len(q.points_for(Q.GRADE, 1)) == 6
+    assert all(-2.0 <= float(p) <= 2.0 for p in public)
+    assert q.check(lambda t: t + 3.0).feedback == (
+        "Correct on the public check: f is right at 3 points. The grader "
+        "tests it at other points too.")
+    assert q.check(lambda t: (t + 3.0) * (1 + 5e-7)).status == "correct"
+    assert q.check(lambda t: (t + 3.0) * (1 + 2e-6)).status == "incorrect"
+
+
+def test_a_function_returning_the_transpose_names_the_layout():
+    """A function returning a column where a row is expected: the
+    shape, the transpose and the question's layout note, at the first
+    point."""
+    q = function_q(lambda t: np.array([[t, 1.0, 2.0]]), out_shape=(1, 3),
+                   public_n=0, edge_points=[0.5], layout="one row per output")
+    v = q.check(lambda t: np.array([[t], [1.0], [2.0]]))
+    assert (v.status, v.diagnosis, v.feedback) == (
+        "incorrect", "transpose", "Not yet. Wrong shape: expected (1, 3), "
+        "got (3, 1). It is the transpose of the right answer: a layout "
+        "mix-up (one row per output) (at x = 0.5).")
