@@ -1673,3 +1673,62 @@ def test_a_function_returning_the_transpose_names_the_layout():
         "incorrect", "transpose", "Not yet. Wrong shape: expected (1, 3), "
         "got (3, 1). It is the transpose of the right answer: a layout "
         "mix-up (one row per output) (at x = 0.5).")
+
+
+# ------------------------------------------------ held-out sample (seed 7)
+
+def test_a_unary_plus_leaves_the_formula_as_it_is():
+    """"+x" is x, "-x" is minus x, "+-x" and "-+x" are minus x."""
+    x = sp.Symbol("x")
+    assert parse_answer("+x", ["x"]) == x
+    assert parse_answer("+(x**2)", ["x"]) == x ** 2
+    assert parse_answer("-x", ["x"]) == -x
+    assert parse_answer("+-x", ["x"]) == -x
+    assert parse_answer("-+x", ["x"]) == -x
+
+
+def test_a_formula_of_2000_parts_is_read_and_a_larger_one_refused():
+    """The parser reads at most 2000 syntax-tree parts (numbers, names,
+    operations): "2x" is 3 of them (an implicit product), "+" one, "-x"
+    two. So 499 terms 2x, then -x and x make exactly 2000 parts and are
+    read; with -x twice they make 2001 and are refused, with a message
+    that names the limit (the text, 1502 characters, is under its own
+    limit of 2000)."""
+    head = "+".join(["2x"] * 499)
+    assert parse_answer(head + "+-x+x", ["x"]) == 998 * sp.Symbol("x")
+    with pytest.raises(ParseError, match="more than 2000 parts"):
+        parse_answer(head + "+-x+-x", ["x"])
+
+
+def test_a_formula_that_is_not_an_expression_is_told_so():
+    """A function's name alone is not a formula to check."""
+    for text in ("sin", "Abs"):
+        with pytest.raises(ParseError) as err:
+            parse_answer(text, ["x"])
+        assert str(err.value) == "the formula is not an expression", text
+
+
+def test_a_choice_is_its_letter_with_brackets_quotes_or_a_full_stop_only():
+    """"(b)", " 'B' ", "B." are choice B; "BX" or "XB" are no letter."""
+    q = question("ch07.q5")
+    right = q.reference()
+    for answer in (f"({right.lower()})", f" '{right}' ", f"{right}."):
+        assert evaluate("ch07.q5", answer).status == "correct", answer
+    for answer in (f"{right}X", f"X{right}"):
+        v = evaluate("ch07.q5", answer)
+        assert (v.status, v.diagnosis) == ("incorrect", "kind"), answer
+        assert "is not one of the options" in v.feedback
+
+
+def test_an_array_with_one_nonzero_entry_off_by_a_small_factor_is_named():
+    """With one nonzero entry any answer with zeros in the same places is
+    a multiple of it, so only k or 1/k (2 <= k <= 10) is named: 2 times is
+    "off by a constant factor", 2.37 times is just wrong where it is."""
+    from mathlib.exercises._compare import value_problem
+    E = np.array([[0.0, 0.0], [0.0, 3.0]])
+    diagnosis, message = value_problem(2 * E, E, 1e-9)
+    assert diagnosis == "scale"
+    assert "yours is 2 times the right answer" in message
+    diagnosis, message = value_problem(E / 4, E, 1e-9)
+    assert (diagnosis, "yours is 1/4 times" in message) == ("scale", True)
+    assert value_problem(2.37 * E, E, 1e-9)[0] == "pointwise"

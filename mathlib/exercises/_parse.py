@@ -355,7 +355,9 @@ class _Builder:
     def node(self, n):
         self.count += 1
         if self.count > self.limit:
-            raise ParseError("the formula is too large to check")
+            raise ParseError("the formula is too large to check: it has "
+                             f"more than {self.limit} parts (numbers, "
+                             "names, operations)")
         if isinstance(n, ast.BinOp) and type(n.op) in self.BINOPS:
             return self.BINOPS[type(n.op)](self.node(n.left),
                                            self.node(n.right))
