@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
+from mathlib import widgets as W
 from mathlib.widgets._functions import Function, WidgetInputError
 
 X, Y = sp.symbols("x y")
@@ -205,3 +206,107 @@ def test_bad_functions_are_refused_with_the_reason():
         Function([1, 2])                       # numbers only: not sympy
     assert Function([X, 1], 2, (2,), "F").expr == sp.Matrix(
         [Function(X).symbols[0], 1])
+
+
+def test_symbols_with_assumptions_are_the_variables():
+    """x, y = sp.symbols('x y', positive=True): f is a function of those
+    very symbols, so its derivatives are not 0 (a fresh Symbol('x') is
+    another symbol, with respect to which f is constant)."""
+    x, y = sp.symbols("x y", positive=True)
+    f = Function(x ** 2 * y)
+    assert f.value([3.0, 2.0]) == 18.0
+    assert f.gradient([3.0, 2.0]).tolist() == [12.0, 9.0]
+    assert f.hessian([3.0, 2.0]).tolist() == [[4.0, 6.0], [6.0, 0.0]]
+
+
+def test_a_string_f_is_refused_with_the_whole_hint():
+    with pytest.raises(TypeError) as info:
+        Function("x**2")
+    assert str(info.value) == (
+        "f is the string 'x**2'; strings are not parsed: pass a sympy "
+        "expression (e.g. x*sp.exp(-x**2 - y**2) with x, y = "
+        "sp.symbols('x y')) or a numpy function")
+
+
+def test_the_derivative_of_a_sympy_f_is_sympys_at_the_edge_of_its_domain():
+    """log(x): sympy's derivative 1/x at x = 1e-20, where a numerical
+    difference (steps of about 1e-14) would step outside the domain; at
+    0 the derivative is infinite, and the message says so."""
+    f = Function(sp.log(X), n_in=1)
+    assert f.derivative(1e-20) == 1e20
+    with pytest.raises(WidgetInputError) as info:
+        f.derivative(0.0)
+    assert str(info.value) == "the derivative of f is not finite at 0"
+
+
+def test_the_jacobian_of_a_sympy_F_is_sympys_in_the_linear_map():
+    """linear_map's J for sympy input comes from mathlib.symbolic: exact
+    next to the edge of the domain (log x at x = 1e-20), and an infinite
+    entry (sqrt x at 0) is refused as a Jacobian that is not finite."""
+    w = W.linear_map([sp.log(X), Y], point=(1e-20, 1.0), mode="static")
+    assert w.J.tolist() == [[1e20, 0.0], [0.0, 1.0]]
+    with pytest.raises(ValueError) as info:
+        W.linear_map([sp.sqrt(X), Y], point=(0.0, 1.0), mode="static")
+    assert str(info.value) == ("F must be finite and differentiable at "
+                               "point = (0.0, 1.0): the jacobian of F is "
+                               "not finite at (0, 1)")
+
+
+def test_points_given_as_integers_are_read_as_floats():
+    """[2, 1] is the point (2.0, 1.0): numpy code with x**-1 (which numpy
+    refuses for integer arrays) is drawn on an integer grid, and numpy
+    code is differentiated at an integer point."""
+    f = Function(lambda p: p[0] ** -1 + p[1])
+    np.testing.assert_array_equal(f.grid(np.array([[[1, 2]], [[1, 3]]])),
+                                  [[2.0, 3.5]])
+    np.testing.assert_allclose(f.gradient([2, 1]), [-0.25, 1.0], rtol=1e-9)
+    np.testing.assert_allclose(f.hessian([2, 1]), [[0.25, 0], [0, 0]],
+                               atol=1e-7)
+
+
+def test_a_constant_numpy_f_written_as_a_number_is_drawn_flat():
+    """lambda p: 3.0 returns one number for the whole grid: f is then
+    evaluated point by point, 3 everywhere; epsilon_delta draws it."""
+    P = np.stack(np.meshgrid(np.linspace(-1, 1, 4), np.linspace(-1, 1, 3)))
+    np.testing.assert_array_equal(Function(lambda p: 3.0).grid(P),
+                                  np.full((3, 4), 3.0))
+    w = W.epsilon_delta(lambda t: 2.0, halfwidth=1.0, mode="static")
+    assert w.L == 2.0 and (w._y == 2.0).all()
+    assert w.delta == 1.0 and w.inside
+
+
+def test_numpy_code_that_takes_arrays_is_called_once_per_grid():
+    """A vectorised f, real or complex-typed (np.emath.sqrt, complex where
+    x < 0, drawn as nan there), is called on the whole grid at once: the
+    first grid also calls it at 4 points to check the array answer, later
+    grids once; never once per point."""
+    P = np.stack(np.meshgrid(np.linspace(-1, 1, 30), np.linspace(-1, 1, 20)))
+    right = P[0] >= 0
+    for body, want in (
+            (lambda p: p[0] ** 2 + p[1], P[0] ** 2 + P[1]),
+            (lambda p: np.emath.sqrt(p[0]) + p[1],
+             np.where(right, np.sqrt(np.abs(P[0])) + P[1], np.nan))):
+        calls = []
+
+        def f(p, body=body):
+            calls.append(np.shape(p))
+            return body(p)
+        fn = Function(f)
+        np.testing.assert_allclose(fn.grid(P), want, rtol=1e-15)
+        assert calls[0] == (2, 600) and len(calls) <= 5
+        del calls[:]
+        np.testing.assert_allclose(fn.grid(P[:, :5]), want[:5], rtol=1e-15)
+        assert calls == [(2, 150)]
+
+
+def test_the_array_answer_is_checked_at_two_thirds_of_the_grid_too():
+    """An f whose answer on arrays is wrong only for 0.6 < t < 0.8 (here
+    0 instead of t^2): on 10 points of [0, 1] the check at the first
+    point, a third, two thirds (t = 0.667) and the last catches it, and
+    f is evaluated point by point: t^2 everywhere."""
+    def f(t):
+        wrong = (np.ndim(t) > 0) & (t > 0.6) & (t < 0.8)
+        return np.where(wrong, 0.0, t ** 2)
+    t = np.linspace(0, 1, 10)
+    np.testing.assert_allclose(Function(f, n_in=1).grid(t), t ** 2,
+                               rtol=1e-15)

@@ -245,3 +245,17 @@ def test_a_spike_closer_to_c_than_the_even_grid_is_seen():
     w.update(epsilon=0.5)
     assert w.delta == 0.0 and not w.inside
     assert w._d[0] == pytest.approx(4e-7)
+
+
+def test_a_delta_below_the_even_grid_is_found_on_the_log_spaced_samples():
+    """sqrt|x| at 0, eps = 0.01: the true largest delta is eps^2 = 1e-4,
+    below the even grid's first step (4/4000 = 1e-3). The search then
+    has 600 log-spaced samples from 1e-7 to 1 times the halfwidth (ratio
+    10^(7/599)): the largest below 1e-4 is 4e-7 * 10^(7 * 205/599), the
+    delta shown."""
+    w = W.epsilon_delta(lambda t: np.sqrt(np.abs(t)), L=0.0, epsilon=0.01,
+                        mode="static")
+    want = 4e-7 * 10 ** (7 * 205 / 599)
+    assert want < 1e-4 < want * 10 ** (7 / 599)
+    assert w.delta == pytest.approx(want, rel=1e-12) and w.inside
+    assert w._sub.text == "largest \u03b4 that works for this \u03b5: 9.95e-05"
