@@ -71,12 +71,13 @@ def test_one_variable_and_maps_to_the_plane():
 
 def test_absolute_value_is_differentiated_on_the_reals():
     """d|x|/dx = sign(x): the symbols are made real; its second derivative
-    (sympy's DiracDelta) is 0 away from the kink, and not finite on it."""
+    (sympy's DiracDelta) is 0 away from the kink; on it the widget says
+    there is a kink."""
     f = Function(sp.Abs(X) + Y)
     np.testing.assert_allclose(f.gradient([-2.0, 1.0]), [-1.0, 1.0])
     k = Function(sp.Abs(X - Y))
     np.testing.assert_allclose(k.hessian([2.0, 1.0]), np.zeros((2, 2)))
-    with pytest.raises(WidgetInputError, match="hessian of f is not finite"):
+    with pytest.raises(WidgetInputError, match="f has a kink"):
         k.hessian([1.0, 1.0])
 
 
@@ -310,3 +311,35 @@ def test_the_array_answer_is_checked_at_two_thirds_of_the_grid_too():
     t = np.linspace(0, 1, 10)
     np.testing.assert_allclose(Function(f, n_in=1).grid(t), t ** 2,
                                rtol=1e-15)
+
+
+def test_a_sympy_f_at_a_kink_is_refused_like_the_same_numpy_f():
+    """|x| + y**2 at (0, 0.5): sympy's derivative of |x| there is sign(0)
+    = 0, a convention, not a derivative. The widgets say there is a kink,
+    as they do for the same function in numpy, instead of drawing a
+    directional derivative of 0 or a Jacobian with a 0 in it."""
+    x, y = sp.symbols("x y")
+    for f in (sp.Abs(x) + y ** 2, lambda p: np.abs(p[0]) + p[1] ** 2):
+        w = W.directional_derivative(f, x0=0.0, y0=0.5, mode="static")
+        assert "f has a kink" in w.message, w.message
+        assert "the derivative does not exist there" in w.message
+        w.update(x0=0.3)
+        assert w.message == ""
+        assert w.value == pytest.approx(np.cos(0.5) + np.sin(0.5), rel=1e-6)
+    with pytest.raises(ValueError, match="f has a kink at x.0. = 0.0"):
+        W.linear_map(sp.Matrix([sp.Abs(x), y]), point=(0.0, 1.0),
+                     mode="static")
+    m = Function(sp.Max(x, y))
+    with pytest.raises(WidgetInputError, match="kink"):
+        m.gradient([1.0, 1.0])
+    np.testing.assert_allclose(m.gradient([2.0, 1.0]), [1.0, 0.0])
+
+
+def test_a_sympy_f_that_switches_smoothly_keeps_its_derivative():
+    """|x|**3 switches at 0 but has no kink there: its gradient at (0, y)
+    is (0, 2y), from the numeric derivative, which agrees with sympy's."""
+    x, y = sp.symbols("x y")
+    f = Function(sp.Abs(x) ** 3 + y ** 2)
+    np.testing.assert_allclose(f.gradient([0.0, 0.5]), [0.0, 1.0],
+                               atol=1e-7)
+    np.testing.assert_allclose(f.gradient([-1.0, 0.5]), [-3.0, 1.0])

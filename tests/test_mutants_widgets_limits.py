@@ -259,3 +259,21 @@ def test_a_delta_below_the_even_grid_is_found_on_the_log_spaced_samples():
     assert want < 1e-4 < want * 10 ** (7 / 599)
     assert w.delta == pytest.approx(want, rel=1e-12) and w.inside
     assert w._sub.text == "largest \u03b4 that works for this \u03b5: 9.95e-05"
+
+
+def test_a_limit_sympy_proves_is_not_denied_when_its_delta_is_too_small():
+    """|x|**(1/4) at 0 with eps = 0.01 needs delta = 1e-8, below the
+    smallest delta the widget samples (4e-7). sympy proves the limit is 0,
+    so the widget says the delta that works is smaller than it samples,
+    never that L is not the limit; a claimed L gets no such excuse."""
+    x = sp.Symbol("x")
+    w = W.epsilon_delta(sp.Abs(x) ** sp.Rational(1, 4), epsilon=0.01,
+                        mode="static")
+    assert w.delta == 0.0 and not w.inside
+    assert "not the limit" not in w.alt
+    assert "sympy proves L is the limit at c" in w.alt
+    assert w._title.text.endswith("the \u03b4 that works is below 4e-07")
+    assert w._sub.text == "no \u03b4 down to 4e-07 works for this \u03b5"
+    claimed = W.epsilon_delta(lambda t: np.abs(t) ** 0.25, L=0.0,
+                              epsilon=0.01, mode="static")
+    assert "L is not the limit at c" in claimed.alt

@@ -20,6 +20,7 @@ with :mod:`mathlib.symbolic` for sympy input (exact, then lambdified) or
 """
 
 import warnings
+from itertools import combinations
 
 import numpy as np
 import sympy as sp
@@ -134,6 +135,7 @@ class Function:
             exprs[0] if self.out_shape == () else sp.Matrix(exprs))
         self.f = self._lambdify(exprs, real)
         self._symbolic = {}
+        self._switches = None
 
     def _symbolic_derivative(self, kind):
         """The lambdified exact derivative of a sympy f (cached), or None
@@ -157,6 +159,32 @@ class Function:
                 fn = None
             self._symbolic[kind] = fn
         return self._symbolic[kind]
+
+    def _on_a_switch(self, x):
+        """True if x is where a piece of a sympy f switches: the argument
+        of an Abs, sign or Heaviside is 0, or two arguments of a Max or
+        Min are equal. There sympy's derivative is a convention (sign(0)
+        is 0), not a derivative, so the numeric one is used instead: it
+        says so at a kink (|x| at 0) and agrees where there is none
+        (|x|**3 at 0)."""
+        if self._switches is None:
+            e = self.expr
+            parts = [a.args[0] for a in e.atoms(sp.Abs, sp.sign,
+                                                sp.Heaviside)]
+            for m in e.atoms(sp.Max, sp.Min):
+                parts += [a - b for a, b in combinations(m.args, 2)]
+            self._switches = (self._lambdify(parts, self.symbols,
+                                             (len(parts),))
+                              if parts else False)
+        if not self._switches:
+            return False
+        try:
+            with np.errstate(all="ignore"):
+                v = np.asarray(self._switches(
+                    float(x) if self.n_in == 1 else x), dtype=float)
+        except Exception:
+            return False
+        return bool(np.any(np.abs(v) <= 1e-12))
 
     def _lambdify(self, exprs, syms, shape=None):
         fns = [sp.lambdify(syms, e, modules=[{"DiracDelta": _dirac},
@@ -279,7 +307,7 @@ class Function:
     def _derivative(self, kind, x, *extra):
         x = np.asarray(x, dtype=float)
         sym = None
-        if self.expr is not None:
+        if self.expr is not None and not self._on_a_switch(x):
             sym = self._symbolic_derivative(
                 "gradient" if kind == "directional_derivative" else kind)
         try:

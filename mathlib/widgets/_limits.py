@@ -177,7 +177,17 @@ class EpsilonDelta(Widget):
         self._gin.set_data(self._x, np.where(near & good, self._y, np.nan))
         self._gout.set_data(self._x, np.where(near & ~good, self._y, np.nan))
         head = f"\u03b5 = {eps:.3g},  \u03b4 = {delta:.3g}:  "
-        if delta <= 0:
+        proven = self._source == "sympy's limit"
+        if delta <= 0 and best <= 0 and proven:
+            # sympy proves the limit: the delta that works is below the
+            # smallest one sampled, not absent
+            head += f"the \u03b4 that works is below {self._d[0]:.2g}"
+            self._title.color = _OUT
+            words = (f"no delta down to {self._d[0]:.2g} keeps the graph "
+                     f"within {eps:.3g} of L = {L:.4g}, but sympy proves L "
+                     "is the limit at c: the delta that works is smaller "
+                     "than the widget samples")
+        elif delta <= 0:
             head += "no \u03b4 > 0 works \u2717"
             self._title.color = _OUT
             words = (f"no delta > 0 keeps the graph within {eps:.3g} of "
@@ -193,9 +203,11 @@ class EpsilonDelta(Widget):
             words = (f"the graph leaves the band L \u00b1 {eps:.3g} for some "
                      f"x with 0 < |x - {c:g}| < {delta:.3g}")
         self._title.text = head
-        self._sub.text = (f"largest \u03b4 that works for this \u03b5: "
-                          f"{best:.3g}" if best > 0 else
-                          "no \u03b4 works for this \u03b5")
+        self._sub.text = (
+            f"largest \u03b4 that works for this \u03b5: {best:.3g}"
+            if best > 0 else
+            f"no \u03b4 down to {self._d[0]:.2g} works for this \u03b5"
+            if proven else "no \u03b4 works for this \u03b5")
         self.delta, self.inside = delta, ok
         return (f"epsilon = {eps:.3g}, delta = {delta:.3g}: {words} "
                 f"(largest delta found: {best:.3g})")
