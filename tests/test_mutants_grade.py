@@ -2107,3 +2107,23 @@ def test_a_process_table_that_cannot_be_read_lists_no_process(monkeypatch):
         raise PermissionError(path)
     monkeypatch.setattr(_batch.os, "listdir", no_proc)
     assert _batch._pids_with_token("t" * 32) == []
+
+
+def test_grading_a_notebook_path_asks_for_the_kernel_even_if_it_is_gone(
+        tmp_path, batch, monkeypatch):
+    """A notebook's path (named .ipynb) needs the kernel whether or not
+    the file is there yet: the instructor learns what to install before
+    any grading, not after a batch of typos graded invalid."""
+    import builtins
+    real_import = builtins.__import__
+
+    def no_jupyter_client(name, *a, **kw):
+        if name == "jupyter_client":
+            raise ImportError("no", name="jupyter_client")
+        return real_import(name, *a, **kw)
+    monkeypatch.setattr(builtins, "__import__", no_jupyter_client)
+    with pytest.raises(_notebooks.UsageError,
+                       match="the grader needs jupyter_client: pip install "
+                       "nbclient ipykernel"):
+        grade("ch01", [tmp_path / "gone.ipynb"], tmp_path / "out")
+    assert batch.calls == []
