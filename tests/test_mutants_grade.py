@@ -565,7 +565,8 @@ def test_an_output_folder_in_the_way_is_moved_with_a_warning(
     err = capsys.readouterr().err
     assert f"WARNING: {tmp_path / 'out' / 'x.json'} was not a regular " \
         "file (a folder or a link, made during grading?); it was moved " \
-        "to " in err
+        f"to {tmp_path / 'out' / 'x.json'}.not-a-file-" in err
+    assert err.rstrip("\n").endswith(" and replaced")
     assert "files appeared" not in err
     assert json.loads((tmp_path / "out" / "x.json").read_text())[
         "submission"] == "x.ipynb"
@@ -1115,7 +1116,9 @@ def finished(tmp_path, monkeypatch, *, returncode=0, text=None, log="",
     os.makedirs(job.private)
     if text is not None:
         Path(job.private, "result.json").write_text(text)
-    Path(job.jobdir, "runner.log").write_text(log)
+    log_file = Path(job.jobdir, "runner.log")
+    log_file.write_bytes(log) if isinstance(log, bytes) else \
+        log_file.write_text(log)
     job.proc, job.token, job.sandboxed = Proc(returncode), "t" * 32, False
     monkeypatch.setattr(_batch.os, "killpg", lambda pid, sig: None)
     job.started = _batch.time.monotonic() - 3
@@ -1550,6 +1553,10 @@ def test_the_command_line_help_explains_every_option(capsys):
             "-j JOBS, --jobs JOBS submissions graded in parallel (default 1)",
             "--seed SEED seed of the grader's sample points (default: "
             "random)",
+            "--roster ROSTER CSV of student identifiers: grade each "
+            "submission against the variant of the student its folder or "
+            "file name (Gradescope: its metadata) names, and flag copied "
+            "variants",
             "--quiet no progress and no summary table",
             "--gradescope grade ROOT/submission/*.ipynb into "
             "ROOT/results/results.json",
@@ -1706,3 +1713,417 @@ def test_an_interrupted_batch_leaves_no_runner_behind(tmp_path,
                          timeout=60, jobs=2, seed=1, on_done=on_done)
     assert started[0].proc is not None
     assert started[0].proc.poll() is not None          # killed
+
+
+# ------------------- rosters and Gradescope identities (issues 19 and 21)
+#
+# Mutation testing showed, with every other test green: --roster read as
+# nothing (a crash), the student's identity not taken from Gradescope's
+# submission_metadata.json (every Gradescope submission then graded
+# against the default variant and flagged "not on the roster"), a
+# Gradescope results folder that exists already (it does on Gradescope)
+# making the grader crash, and the results read back in the locale's
+# encoding instead of UTF-8.
+
+VARIANTS = SAMPLES / "variants"
+ROSTER = VARIANTS / "roster.csv"
+# ch01.q1 (limit_value) and ch01.q3 (delta) as their students' variants
+# have them; the default variant's are 3 and 1/250
+S0001 = {"limit_value": num(4.5), "delta": num(1 / 350)}
+S0002 = {"limit_value": num(2 / 3), "delta": num(1 / 400)}
+
+
+@pytest.fixture
+def scripted_main(monkeypatch):
+    """main(argv) with the scripted runner following plan."""
+    monkeypatch.setattr(_batch, "RUNNER_SOURCE", SCRIPTED_RUNNER)
+
+    def run(plan, *argv):
+        monkeypatch.setenv("MATHLIB_TEST_PLAN", json.dumps(plan))
+        return _cli.main([*argv, "--seed", "1", "--timeout", "30",
+                          "--quiet"])
+    return run
+
+
+def autograder(root, metadata=None, notebook="ch01.ipynb"):
+    """A Gradescope autograder folder: the submission, its metadata."""
+    (root / "submission").mkdir(parents=True)
+    (root / "submission" / notebook).write_bytes(
+        (SAMPLES / "ch01" / "correct.ipynb").read_bytes())
+    if metadata is not None:
+        (root / "submission_metadata.json").write_text(json.dumps(metadata))
+    return root
+
+
+def gradescope_results(root):
+    results = json.loads((root / "results" / "results.json").read_text())
+    tests = {t["name"].split()[0]: t for t in results["tests"]}
+    hidden = [t for t in results["tests"] if t.get("visibility") == "hidden"]
+    return results, tests, hidden
+
+
+def test_gradescope_grades_the_student_named_in_submission_metadata(
+        tmp_path, scripted_main):
+    """The student comes from Gradescope's metadata (their sid, in any
+    case), not from the notebook's file name: answers right for s0002's
+    variant score, and nothing is flagged."""
+    root = autograder(tmp_path / "ag", {"users": [
+        {"email": "x@example.org", "sid": "S0002", "name": "Student 2"}]})
+    assert scripted_main({"answers": S0002}, "ch01", "--gradescope",
+                         "--gradescope-root", str(root),
+                         "--roster", str(ROSTER)) == 0
+    results, tests, hidden = gradescope_results(root)
+    assert tests["ch01.q1"]["status"] == tests["ch01.q3"]["status"] == \
+        "passed"
+    assert results["score"] == tests["ch01.q1"]["score"] + \
+        tests["ch01.q3"]["score"] > 0
+    assert hidden == []
+
+
+@pytest.mark.parametrize("metadata, why", [
+    (None, "no readable submission_metadata.json"),
+    ({"users": [{"sid": "s9999", "email": "z@example.org"}]},
+     "no user of the submission is on the roster")],
+    ids=["no-metadata", "not-on-roster"])
+def test_gradescope_flags_a_submission_whose_metadata_names_no_student(
+        tmp_path, scripted_main, metadata, why):
+    """Without a roster student in the metadata the submission is graded
+    against the default variant, and a test hidden from the student
+    tells the instructor why."""
+    root = autograder(tmp_path / "ag", metadata)
+    assert scripted_main({"answers": {"limit_value": num(3.0)}}, "ch01",
+                         "--gradescope", "--gradescope-root", str(root),
+                         "--roster", str(ROSTER)) == 0
+    results, tests, [flag] = gradescope_results(root)
+    assert tests["ch01.q1"]["status"] == "passed"      # the default's 3
+    assert flag["output"] == (f"not on the roster: {why}; graded against "
+                              "the default variant")
+    assert (flag["score"], flag["max_score"]) == (0, 0)
+
+
+def test_gradescope_passes_the_roster_and_the_metadata_s_student(tmp_path,
+                                                                 batch):
+    root = autograder(tmp_path / "ag", {"users": [{"sid": "S0003"}]})
+    assert _cli.main(["--gradescope", "--gradescope-root", str(root),
+                      "ch01", "--roster", str(ROSTER), "--quiet"]) == 0
+    assert _cli.main(["--gradescope", "--gradescope-root", str(root),
+                      "ch01", "--quiet"]) == 0
+    with_roster, without = batch.calls
+    assert with_roster["roster"] == ["s0001", "s0002", "s0003", "s0004",
+                                     "s0005"]
+    assert with_roster["identity"] == ("s0003", "")
+    assert (without["roster"], without["identity"]) == (None, None)
+
+
+def test_gradescope_refuses_a_roster_it_cannot_read(tmp_path, batch,
+                                                    capsys):
+    root = autograder(tmp_path / "ag", {"users": [{"sid": "s1"}]})
+    bad = tmp_path / "roster.csv"
+    bad.write_text("student\ns1\nS1\n")
+    assert _cli.main(["--gradescope", "--gradescope-root", str(root),
+                      "ch01", "--roster", str(bad)]) == 2
+    assert capsys.readouterr().err == (
+        "python -m mathlib.grade: error: --roster: the roster lists s1 "
+        "twice (rows 2 and 3); identifiers must be unique (case is "
+        "ignored)\n")
+    assert batch.calls == []
+
+
+@pytest.mark.parametrize("notebook", [True, False], ids=["graded",
+                                                         "no-notebook"])
+def test_gradescope_writes_into_the_results_folder_it_finds(tmp_path, batch,
+                                                            notebook):
+    """On Gradescope /autograder/results exists before the grader runs:
+    results.json is written into it."""
+    root = tmp_path / "ag"
+    (root / "submission").mkdir(parents=True)
+    (root / "results").mkdir()
+    if notebook:
+        notebooks(root / "submission", "ch01.ipynb")
+    assert _cli.main(["--gradescope", "--gradescope-root", str(root),
+                      "ch01", "--quiet"]) == 0
+    results = json.loads((root / "results" / "results.json").read_text())
+    assert results["score"] == 0
+    assert len(results["tests"]) == (len(CH01) if notebook else 0)
+
+
+def test_gradescope_without_a_submission_folder_scores_zero(tmp_path,
+                                                            batch):
+    """An autograder root that does not exist yet (a local trial run):
+    the results folder is made, with a zero score and the reason."""
+    root = tmp_path / "no" / "ag"
+    assert _cli.main(["--gradescope", "--gradescope-root", str(root),
+                      "ch01", "--quiet"]) == 0
+    assert json.loads((root / "results" / "results.json").read_text())[
+        "output"] == "No .ipynb notebook was found in the submission."
+
+
+def test_gradescope_results_keep_non_ascii_feedback_in_any_locale(
+        tmp_path, batch):
+    """The results are read back as UTF-8, not in the locale's encoding
+    (here ASCII): the student reads the feedback as written."""
+    import locale
+    if sys.flags.utf8_mode:
+        pytest.skip("Python's UTF-8 mode: the locale is not used")
+    root = autograder(tmp_path / "ag")
+    batch.reports["ch01.ipynb"] = fake_report(
+        "ch01.ipynb", {}, reason="cellule « 3 » : σ(x) = 1/(1 + e⁻ˣ)")
+    old = locale.setlocale(locale.LC_CTYPE)
+    locale.setlocale(locale.LC_CTYPE, "C")
+    try:
+        assert _cli.main(["--gradescope", "--gradescope-root", str(root),
+                          "ch01", "--quiet"]) == 0
+    finally:
+        locale.setlocale(locale.LC_CTYPE, old)
+    results = json.loads((root / "results" / "results.json").read_text(
+        encoding="utf-8"))
+    assert results["output"] == ("Notebook run: ok (cellule « 3 » : σ(x) "
+                                 "= 1/(1 + e⁻ˣ)).")
+
+
+def test_main_grades_each_submission_against_its_folder_s_student(
+        tmp_path, scripted_main):
+    """With --roster, grades.csv names the student of each submission's
+    folder or file name and scores it against that student's variant;
+    a submission whose location names no roster student is graded
+    against the default variant and flagged for the instructor."""
+    subs = tmp_path / "subs"
+    for rel in ("s0001/ch01.ipynb", "S0001-late.ipynb", "nobody/ch01.ipynb"):
+        (subs / rel).parent.mkdir(parents=True, exist_ok=True)
+        (subs / rel).write_bytes(
+            (SAMPLES / "ch01" / "correct.ipynb").read_bytes())
+    out = tmp_path / "out"
+    assert scripted_main({"answers": S0001}, "ch01", str(subs),
+                         "--roster", str(ROSTER), "--out", str(out)) == 0
+    rows = {r["submission"]: r for r in csv.DictReader(io.StringIO(
+        (out / "grades.csv").read_text()))}
+    for rel in ("s0001/ch01.ipynb", "S0001-late.ipynb"):
+        row = rows[rel]
+        assert (row["student"], row["flagged"]) == ("s0001", ""), row
+        assert int(row["ch01.q1"]) > 0 and int(row["ch01.q3"]) > 0, row
+    row = rows["nobody/ch01.ipynb"]
+    assert (row["student"], row["ch01.q1"], row["ch01.q3"]) == \
+        ("", "0", "0")
+    assert row["flagged"].startswith(
+        "not on the roster: no roster identifier in its folder or file "
+        "name; graded against the default variant"), row
+
+
+def test_grade_reads_a_roster_given_as_a_file(tmp_path, batch):
+    nb = notebooks(tmp_path, "x.ipynb") / "x.ipynb"
+    grade("ch01", [nb], tmp_path / "o1", roster=ROSTER)
+    grade("ch01", [nb], tmp_path / "o2", roster=str(ROSTER))
+    grade("ch01", [nb], tmp_path / "o3", roster=["s1", "s2"])
+    assert _cli.main(["ch01", str(nb), "--out", str(tmp_path / "o4"),
+                      "--roster", str(ROSTER), "--quiet"]) == 0
+    everyone = ["s0001", "s0002", "s0003", "s0004", "s0005"]
+    assert [c["roster"] for c in batch.calls] == \
+        [everyone, everyone, ["s1", "s2"], everyone]
+    assert {c["identity"] for c in batch.calls} == {None}
+
+
+def test_main_refuses_a_roster_it_cannot_use(tmp_path, batch, capsys):
+    nb = notebooks(tmp_path, "x.ipynb") / "x.ipynb"
+    bad = tmp_path / "roster.csv"
+    bad.write_text("student\ns1\nS1\n")
+    assert _cli.main(["ch01", str(nb), "--out", str(tmp_path / "o"),
+                      "--roster", str(bad)]) == 2
+    assert capsys.readouterr().err == (
+        "python -m mathlib.grade: error: --roster: the roster lists s1 "
+        "twice (rows 2 and 3); identifiers must be unique (case is "
+        "ignored)\n")
+    assert _cli.main(["ch01", str(nb), "--out", str(tmp_path / "o"),
+                      "--roster", str(tmp_path / "gone.csv")]) == 2
+    assert capsys.readouterr().err.startswith(
+        "python -m mathlib.grade: error: --roster: cannot read the roster "
+        f"{tmp_path / 'gone.csv'}: ")
+    (tmp_path / "empty.csv").write_text("\n")
+    with pytest.raises(_notebooks.UsageError, match="^--roster: the "
+                       "roster is empty"):
+        grade("ch01", [nb], tmp_path / "o", roster=tmp_path / "empty.csv")
+    assert batch.calls == []
+
+
+# --------------------------- seeds, the sandbox probe, answers and logs
+
+def test_a_regrade_with_the_same_seed_gives_each_submission_its_points(
+        limits):
+    """A submission's seed (in its report; it draws its sample points)
+    is fixed by --seed and its name, from one release to the next: a
+    regrade of an old batch with the seed it used judges every answer at
+    the same points. The first of two files of one name gets the seed
+    it gets alone."""
+    correct = SAMPLES / "ch01" / "correct.ipynb"
+    _batch.grade_all(CH01, [correct, correct], seed=3, names=["a", "b"])
+    assert [j.seed for j in limits["jobs"]] == [1836518806, 348600899]
+    _batch.grade_all(CH01, [correct, correct], seed=3, names=["a", "a"])
+    assert [j.seed for j in limits["jobs"]] == [1836518806, 2365073788]
+
+
+def test_the_sandbox_probe_runs_its_mounts_and_setpriv_in_a_shell(
+        support, monkeypatch, tmp_path):
+    """The probe after `unshare ... --propagation private` is a shell
+    running the mounts and setpriv the sandbox needs; when they succeed
+    the submissions are isolated. (Run here without unshare, with
+    stand-ins for mount and setpriv that record their arguments.)"""
+    bin_ = tmp_path / "bin"
+    bin_.mkdir()
+    log = tmp_path / "calls"
+    for tool in ("mount", "setpriv"):
+        (bin_ / tool).write_text(f'#!/bin/sh\necho "{tool} $*" >> {log}\n')
+        (bin_ / tool).chmod(0o755)
+    monkeypatch.setattr(_batch.os, "geteuid", lambda: 0)
+    monkeypatch.setattr(_batch.shutil, "which", lambda t: "/bin/" + t)
+    monkeypatch.setattr(_batch, "STAGE_DIR", str(tmp_path))
+    real_run = _batch.subprocess.run
+    seen = []
+
+    def run(cmd, **kw):
+        seen.append(cmd)
+        assert cmd[:7] == ["unshare", "--pid", "--mount", "--fork",
+                           "--kill-child", "--propagation", "private"]
+        env = dict(os.environ, PATH=f"{bin_}:{os.environ['PATH']}")
+        return real_run(cmd[7:], env=env, **kw)
+    monkeypatch.setattr(_batch.subprocess, "run", run)
+    assert support() == (True, "PID and mount namespaces")
+    assert len(seen) == 1
+    assert log.read_text().splitlines() == [
+        "mount -t proc proc /proc", "mount -t tmpfs tmpfs /tmp",
+        "mount -o remount,bind,ro /",
+        "setpriv --bounding-set -all --no-new-privs true"]
+
+
+def test_a_function_answer_sampled_at_other_points_is_refused(tmp_path):
+    """The grader asked for one value per sample point; answer data with
+    one missing (the extraction code in the notebook changed?) is not
+    judged on what is there: the answer is an error, worth nothing."""
+    from mathlib.exercises._wire import encode
+    q = CH01[5]
+    points = [float(p) for p in q.points_for("grade", 1)]
+    data = encode(lambda t: q.reference(t), points=points[:-1])
+    _, e = judged(tmp_path, result(answers={"dsigmoid": {
+        "status": "ok", "data": json.dumps(data)}}))
+    assert (e["ch01.q6"]["status"], e["ch01.q6"]["diagnosis"],
+            e["ch01.q6"]["points"]) == ("error", "extract", 0)
+    assert "the data collected from the notebook was not in the form the " \
+        "grader expects" in e["ch01.q6"]["feedback"]
+
+
+def test_a_runner_whose_last_words_are_not_utf8_is_still_a_crash(
+        tmp_path, monkeypatch):
+    """A runner that died printing bytes that are not UTF-8 (a crashed
+    kernel's binary garbage): the submission is reported as crashed,
+    its last words shown as far as they can be read, and the batch goes
+    on."""
+    r = finished(tmp_path, monkeypatch, returncode=-11,
+                 log=b"Fatal Python error: Segmentation fault \xff\xfe\n")
+    assert r["status"] == "crashed"
+    assert r["reason"] == (
+        "the grading process of this submission died (exit status -11); "
+        "did the notebook kill its parent process? (Fatal Python error: "
+        "Segmentation fault \ufffd\ufffd)")
+
+
+def test_a_batch_outside_tmp_hides_its_own_folder(monkeypatch):
+    """The jobs' folders of a batch made outside /tmp (TMPDIR set
+    elsewhere) are hidden from every submission; under /tmp they are
+    hidden anyway, since each job gets a /tmp of its own."""
+    import tempfile
+    elsewhere = tempfile.mkdtemp(prefix="mathlib-test-", dir="/var/tmp")
+    try:
+        monkeypatch.setattr(tempfile, "tempdir", elsewhere)
+        b = _batch.Batch()
+        try:
+            assert b.base.startswith(elsewhere + "/") and b.base in b.hide
+        finally:
+            b.close()
+        monkeypatch.setattr(tempfile, "tempdir", "/tmp")
+        b = _batch.Batch()
+        try:
+            assert b.base.startswith("/tmp/") and b.base not in b.hide
+        finally:
+            b.close()
+    finally:
+        _batch._rmtree(elsewhere)
+
+
+def test_a_python_living_under_tmp_stays_visible_to_the_kernel(
+        tmp_path, monkeypatch):
+    """A Python (or mathlib) under /tmp, a clone made with mktemp -d
+    say, is shown read-only to each job, whose /tmp is its own: without
+    it every submission crashed. Nothing outside /tmp is listed."""
+    venv = tmp_path / "clone" / ".venv"
+    venv.mkdir(parents=True)
+    monkeypatch.setattr(_batch.sys, "prefix", str(venv))
+    monkeypatch.setattr(_batch.sys, "base_prefix", "/usr")
+    monkeypatch.setattr(_batch, "PACKAGE", str(ROOT / "mathlib"))
+    b = _batch.Batch(hide=[tmp_path / "clone"])
+    try:
+        assert b.keep == [os.path.realpath(venv)]
+        assert str(tmp_path / "clone") not in b.hide      # holds it
+    finally:
+        b.close()
+    monkeypatch.setattr(_batch.sys, "prefix", "/usr")
+    monkeypatch.setattr(_batch.sys, "executable", str(venv / "python"))
+    b = _batch.Batch()
+    try:
+        assert b.keep == []       # a file (the executable) is not a folder
+    finally:
+        b.close()
+
+
+def test_processes_already_gone_or_not_ours_do_not_stop_the_kill(
+        monkeypatch):
+    """Killing a job goes on past a process that is already gone or may
+    not be signalled, and a runner that will not be reaped in time; the
+    process table that cannot be read is taken as empty."""
+    import subprocess
+
+    class Stuck:
+        pid = 2 ** 22 + 23
+
+        def wait(self, timeout=None):
+            raise subprocess.TimeoutExpired("runner", timeout)
+    job = _batch.Job("x", 0, 1)
+    job.token, job.proc, job.sandboxed = "t" * 32, Stuck(), True
+    killed, rounds = [], iter([[11, 12], []])
+
+    def kill(pid, sig):
+        killed.append(pid)
+        raise (ProcessLookupError if pid % 2 else PermissionError)()
+
+    def killpg(pid, sig):
+        raise PermissionError()
+    monkeypatch.setattr(_batch, "_namespace_init", lambda job: [21, 22])
+    monkeypatch.setattr(_batch, "_pids_with_token", lambda t: next(rounds))
+    monkeypatch.setattr(_batch.os, "kill", kill)
+    monkeypatch.setattr(_batch.os, "killpg", killpg)
+    _batch._kill_all(job)
+    assert killed == [21, 22, 11, 12]
+
+
+def test_a_process_table_that_cannot_be_read_lists_no_process(monkeypatch):
+    def no_proc(path):
+        raise PermissionError(path)
+    monkeypatch.setattr(_batch.os, "listdir", no_proc)
+    assert _batch._pids_with_token("t" * 32) == []
+
+
+def test_grading_a_notebook_path_asks_for_the_kernel_even_if_it_is_gone(
+        tmp_path, batch, monkeypatch):
+    """A notebook's path (named .ipynb) needs the kernel whether or not
+    the file is there yet: the instructor learns what to install before
+    any grading, not after a batch of typos graded invalid."""
+    import builtins
+    real_import = builtins.__import__
+
+    def no_jupyter_client(name, *a, **kw):
+        if name == "jupyter_client":
+            raise ImportError("no", name="jupyter_client")
+        return real_import(name, *a, **kw)
+    monkeypatch.setattr(builtins, "__import__", no_jupyter_client)
+    with pytest.raises(_notebooks.UsageError,
+                       match="the grader needs jupyter_client: pip install "
+                       "nbclient ipykernel"):
+        grade("ch01", [tmp_path / "gone.ipynb"], tmp_path / "out")
+    assert batch.calls == []
