@@ -15,12 +15,19 @@ What a reader sees, in headless Chromium at device pixel ratio 2:
 * in dark mode every figure is opaque (its own light background, no black
   text on a transparent image over a dark page) and axe-core finds no
   serious or critical violation in figures, widgets and tables;
+* a widget scrubber stepped with its buttons shows the frame it names, in
+  light and dark mode: the picture on screen is the picture of its
+  opening frame with that frame's overlay drawn over it, pixel for pixel;
 * no page weighs more than 2 MB (its HTML and its own images), and the
   widget gallery no more than before the HiDPI frames.
 
 Run after `make book` (make test does both).
 """
+import io
+
+import numpy as np
 import pytest
+from PIL import Image
 
 from site_tools import (  # noqa: F401  (site, browser: fixtures)
     AXE, MAX_GALLERY_BYTES, MAX_PAGE_BYTES, browser, page_bytes, site,
@@ -209,3 +216,62 @@ def test_page_bytes_counts_html_and_images(tmp_path):
     (tmp_path / "q.html").write_text('<img src="_images/gone.png">')
     with pytest.raises(FileNotFoundError, match="gone.png"):
         page_bytes("q", tmp_path)
+
+
+# The frame a scrubber shows, composed by hand: its opening image with the
+# overlay of the frame shown drawn over it, put in place of the opening
+# image (the overlay hidden), so that a screenshot shows what the frame
+# should look like with the page's own styles and filters.
+COMPOSE = """async (id) => {
+  const img = document.getElementById(id + '-img');
+  const ovl = document.getElementById(id + '-ovl');
+  const c = document.createElement('canvas');
+  c.width = img.naturalWidth; c.height = img.naturalHeight;
+  const g = c.getContext('2d');
+  g.drawImage(img, 0, 0);
+  if (!ovl.hidden) g.drawImage(ovl, 0, 0, c.width, c.height);
+  img.src = c.toDataURL('image/png');
+  await img.decode();
+  ovl.hidden = true;
+}"""
+
+
+def _shot(locator):
+    return np.asarray(Image.open(io.BytesIO(locator.screenshot()))
+                      .convert("RGB"), dtype=int)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_a_stepped_scrubber_shows_its_frame(browser, site, dark, width):
+    """On the widget gallery, on a phone (where frames are drawn smaller
+    than their own size) and a laptop: step every scrubber with its Next
+    button (three frames on) and compare what is on screen with that frame
+    composed by hand. (In dark mode the overlay once took the light
+    background the theme gives images and hid the picture under a grey
+    box; drawn smaller, an overlay of only the changed pixels left traces
+    of the opening frame around them.)"""
+    r = Reader(browser, site, "book/widgets", width, dark=dark)
+    try:
+        ids = r.page.evaluate(
+            "() => [...document.querySelectorAll('.mlw-scrubber')]"
+            ".map(s => s.id)")
+        assert len(ids) >= 6
+        for uid in ids:
+            frame = r.page.locator(f"#{uid} .mlw-frame")
+            frame.scroll_into_view_if_needed()
+            for _ in range(3):
+                r.page.click(f"#{uid}-next")
+            r.page.wait_for_function(
+                f"() => {{ const o = document.getElementById('{uid}-ovl');"
+                " return o.hidden || (o.complete && o.naturalWidth > 0); }")
+            shown = _shot(frame)
+            r.page.evaluate(COMPOSE, uid)
+            want = _shot(frame)
+            assert shown.shape == want.shape
+            differ = np.mean(np.abs(shown - want).max(axis=2) > 8)
+            assert differ < 0.002, (
+                f"{uid} ({'dark' if dark else 'light'}): {differ:.1%} of "
+                "the pixels differ from the frame it names")
+    finally:
+        r.close()

@@ -110,9 +110,27 @@ def test_phone_navigation(browser, site, name):
             expect(panel).to_be_visible()
             page.keyboard.press("Escape")
             expect(panel).to_be_hidden()
+        # Previous / Next at the foot of the page: every letter of their
+        # titles inside their links (long words broke out and were cut).
+        cut = page.evaluate(CUT_FOOTER_TEXT)
+        assert cut == [], f"Previous/Next titles cut off: {cut}"
         _quiet(v)
     finally:
         v.close()
+
+
+CUT_FOOTER_TEXT = """() => {
+  const cut = [];
+  for (const a of document.querySelectorAll('.prev-next-area a')) {
+    const box = a.getBoundingClientRect();
+    const range = document.createRange();
+    range.selectNodeContents(a.querySelector('.prev-next-title') || a);
+    for (const r of range.getClientRects())
+      if (r.width && (r.left < box.left - 0.5 || r.right > box.right + 0.5))
+        { cut.push(a.textContent.trim().replace(/\\s+/g, ' ')); break; }
+  }
+  return cut;
+}"""
 
 
 def test_phone_menu_link_lands_on_the_chapter(browser, site):
@@ -146,6 +164,13 @@ def test_phone_contents_link_jumps_to_the_section(browser, site):
         heading = page.locator(f"[id='{target}'] h2").first
         expect(heading).to_contain_text("Scalar expansion")
         expect(heading).to_be_in_viewport()
+        # the panel closes: the section is not left under it
+        expect(panel).to_be_hidden()
+        box = heading.bounding_box()
+        hit = page.evaluate(
+            "([x, y]) => document.elementFromPoint(x, y).closest('h2')"
+            " !== null", [box["x"] + 5, box["y"] + box["height"] / 2])
+        assert hit, "something covers the section's heading"
     finally:
         v.close()
 

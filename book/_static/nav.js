@@ -27,3 +27,19 @@
     }, 0);
   }, true);
 })();
+
+/* On a phone the page contents open as a panel over the page. Tapping one
+ * of its entries jumps to that section under the panel but leaves the
+ * panel open, covering the section and the page's Next link. An entry
+ * that leads within the page closes the panel it is in.
+ */
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[href]");
+    var panel = link && link.closest("dialog[open]");
+    if (!panel) return;
+    var url = new URL(link.href, location.href);
+    if (url.hash && url.pathname === location.pathname) panel.close();
+  });
+})();

@@ -89,13 +89,46 @@ def encode_compact(rgb, kind):
     return buf.getvalue(), "image/jpeg"
 
 
+#: pixels (of the 2x frame) around each changed pixel that an overlay
+#: also covers: enough for a browser's resampling filter down to about a
+#: third of the frame's size
+MARGIN = 3
+
+
+def _grow(mask, r):
+    """``mask`` (h, w) grown by ``r`` pixels in each direction (a square).
+
+    >>> _grow(np.eye(3, dtype=bool)[:1], 1).astype(int).tolist()
+    [[1, 1, 0]]
+    """
+    out = mask.copy()
+    for axis in (0, 1):
+        grown = out.copy()
+        for d in range(1, r + 1):
+            for sh in (d, -d):
+                moved = np.roll(out, sh, axis=axis)
+                if sh > 0:
+                    moved[(slice(None),) * axis + (slice(0, sh),)] = False
+                else:
+                    moved[(slice(None),) * axis + (slice(sh, None),)] = False
+                grown |= moved
+        out = grown
+    return out
+
+
 def encode_overlay(rgb, base):
     """PNG bytes of what (h, w, 3) ``rgb`` changes from ``base``, or b"".
 
-    Pixels equal to ``base`` are transparent; the others are opaque, in
-    at most 255 colours plus transparency (no dithering). Drawn over
-    ``base`` the overlay gives ``rgb`` up to the palette (exactly ``rgb``
-    where nothing changed). A frame equal to ``base`` has no overlay (b"").
+    Pixels equal to ``base`` are transparent, except within ``MARGIN``
+    pixels of a changed one; those and the changed ones are opaque, in at
+    most 255 colours plus transparency (no dithering). Drawn over ``base``
+    the overlay gives ``rgb`` up to the palette (exactly ``rgb`` away from
+    what changed). The margin matters when the browser scales the frame
+    (a narrow screen, a padded box): it resamples the overlay and the
+    opening frame one by one, and a changed pixel next to a transparent
+    one would blend with nothing, leaving a faint trace of the opening
+    frame around everything that changed. A frame equal to ``base`` has
+    no overlay (b"").
 
     Examples
     --------
@@ -106,14 +139,15 @@ def encode_overlay(rgb, base):
     >>> from PIL import Image
     >>> img = Image.open(io.BytesIO(encode_overlay(frame, base)))
     >>> rgba = np.asarray(img.convert("RGBA"))
-    >>> rgba[0, 1].tolist(), int(rgba[..., 3].sum())
-    ([255, 0, 0, 255], 255)
+    >>> rgba[0, 1].tolist(), int((rgba[..., 3] == 255).sum())
+    ([255, 0, 0, 255], 6)
     """
     from PIL import Image
     rgb = np.ascontiguousarray(rgb[..., :3])
     changed = np.any(rgb != base[..., :3], axis=-1)
     if not changed.any():
         return b""
+    changed = _grow(changed, MARGIN)
     rgba = np.zeros(rgb.shape[:2] + (4,), np.uint8)
     rgba[changed, :3] = rgb[changed]
     rgba[changed, 3] = 255
