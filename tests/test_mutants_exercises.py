@@ -1691,11 +1691,14 @@ def test_a_unary_plus_leaves_the_formula_as_it_is():
 def test_a_formula_of_2000_parts_is_read_and_a_larger_one_refused():
     """The parser reads at most 2000 syntax-tree parts (numbers, names,
     operations): "2x" is 3 of them (an implicit product), "+" one, "-x"
-    two. So 499 terms 2x, then -x and x make exactly 2000 parts and are
-    read; with -x twice they make 2001 and are refused, with a message
-    that names the limit (the text, 1502 characters, is under its own
-    limit of 2000)."""
-    head = "+".join(["2x"] * 499)
+    two. Ten bracketed sums of 2x (50 terms each, one of 49; brackets
+    keep the tree shallow), then -x and x, make exactly 2000 parts and
+    are read; with -x twice they make 2001 and are refused, with a
+    message that names the limit (the text is under its own limit of
+    2000 characters)."""
+    groups = ["(" + "+".join(["2x"] * k) + ")" for k in [50] * 9 + [49]]
+    head = "+".join(groups)
+    assert len(head) < 1990
     assert parse_answer(head + "+-x+x", ["x"]) == 998 * sp.Symbol("x")
     with pytest.raises(ParseError, match="more than 2000 parts"):
         parse_answer(head + "+-x+-x", ["x"])
