@@ -571,3 +571,125 @@ def test_hessians_of_smooth_functions_at_badly_scaled_points(method, tol):
         right = H(x)
         assert np.max(np.abs(got - right)) <= tol * np.max(np.abs(right))
         np.testing.assert_array_equal(got, got.T)
+
+
+def _tuple_f(x):
+    a, b = np.broadcast_arrays(np.abs(x), np.ones(len(x)))
+    return np.sum(a ** 3 * b)
+
+
+def _nonzero_f(x):
+    (idx,) = np.nonzero(np.arange(len(x)) >= 0)   # every index
+    return np.sum(np.abs(x[idx]) ** 3)
+
+
+GUARDED["np.broadcast_arrays (a tuple)"] = _tuple_f
+GUARDED["indices from np.nonzero"] = _nonzero_f
+
+
+# --------------------------------------- errors: each message, each function
+
+def _boom_unless_at(x0):
+    """f that raises at every real point but x0 (complex points work)."""
+    def f(x):
+        if not np.iscomplexobj(x) and not np.array_equal(np.asarray(x), x0):
+            raise RuntimeError("boom")
+        return np.sum(np.sin(x)) if np.ndim(x) else np.sin(x)
+    return f
+
+
+_X3 = np.array([0.5, 1.0, 2.0])
+_XM = np.array([[0.5, 1.0], [2.0, 3.0]])
+RAISED_AT = [
+    (lambda f: derivative(f, 0.5, method="richardson"), 0.5,
+     "x + 0.00781"),
+    (lambda f: gradient(f, _X3[:2], method="richardson"), _X3[:2],
+     "x + 0.00781*e[0]"),
+    (lambda f: gradient(f, _XM, method="central"), _XM,
+     "x + 6.06e-06*e[0, 0]"),
+    (lambda f: directional_derivative(f, _X3, np.array([1.0, 0.5, -0.25]),
+                                      method="forward"), _X3,
+     "x + t*v (a step of size 2.98e-08)"),
+    (lambda f: directional_derivative(f, _X3, np.array([1.0, 0.0, -0.25]),
+                                      method="forward"), _X3,
+     "x + 2.98e-08*e[0] - 7.45e-09*e[2]"),
+    (lambda f: hessian(f, _X3, method="central"), _X3, "x + 0.000122*e[0]"),
+]
+
+
+@pytest.mark.parametrize("case", range(len(RAISED_AT)))
+def test_an_exception_from_f_names_the_point(case):
+    """f's own exception propagates, with a note naming the point: a step
+    along e[j] (e[i, j] for a matrix x), two components, or x + t*v."""
+    call, x0, where = RAISED_AT[case]
+    with pytest.raises(RuntimeError, match="boom") as e:
+        call(_boom_unless_at(x0))
+    assert e.value.__notes__ == [
+        f"(raised by f at {where}, evaluated by mathlib.numeric)"]
+
+
+ARGUMENT_ERRORS = [
+    (lambda: partial(np.sin, 1.0, 0), ValueError,
+     "partial needs a vector or matrix x, got a scalar; use derivative"),
+    (lambda: partial(np.sum, np.eye(2), 0), TypeError,
+     "i must be a (row, column) tuple for a matrix x of shape (2, 2), got 0"),
+    (lambda: partial(np.sum, np.ones(2), 2), IndexError,
+     "i = 2 is out of range for x of shape (2,) (indices start at 0; "
+     "negative ones are refused)"),
+    (lambda: partial(np.sum, np.ones(2), -1), IndexError,
+     "i = -1 is out of range for x of shape (2,) (indices start at 0; "
+     "negative ones are refused)"),
+    (lambda: partial(np.sum, np.ones(2), True), TypeError,
+     "i must be an int for a vector x (a (row, column) tuple for a matrix "
+     "x), got True"),
+    (lambda: derivative(np.sin, [1.0, 2.0]), ValueError,
+     "derivative needs a scalar x, got shape (2,); use gradient, partial or "
+     "jacobian"),
+    (lambda: derivative(np.sin, 1.0, method="bogus"), ValueError,
+     "method must be one of ('auto', 'complex', 'richardson', 'central', "
+     "'forward'), got 'bogus'"),
+    (lambda: jacobian(np.sin, 1.0, h=0.1), ValueError,
+     "h is only used by method='central' or 'forward', not by "
+     "method='auto'"),
+    (lambda: derivative(np.sin, 1.0, method="central", h=0.0), ValueError,
+     "h must be a positive finite float, got 0.0"),
+    (lambda: gradient(np.sum, np.ones(2), method="forward", h=True),
+     ValueError, "h must be a positive finite float, got True"),
+    (lambda: directional_derivative(np.sum, np.ones(2), np.ones(3)),
+     ValueError, "v has shape (3,) but x has shape (2,); they must match"),
+    (lambda: derivative(np.sin, 1e6, method="central", h=1e-20), ValueError,
+     "h = 1e-20 is too small for x: x + h == x in floating point; use a "
+     "larger h"),
+    (lambda: hessian(lambda x: 2 * x, np.ones(2)), ValueError,
+     "f returned shape (2,) at x but hessian needs a scalar f (a float or "
+     "0-d array); use jacobian for vector outputs"),
+    (lambda: gradient(np.sum, np.array([[1.0, np.nan]])), ValueError,
+     "x contains nan at index [0, 1]"),
+]
+
+
+@pytest.mark.parametrize("case", range(len(ARGUMENT_ERRORS)))
+def test_each_argument_error_says_what_to_do(case):
+    call, kind, message = ARGUMENT_ERRORS[case]
+    with pytest.raises(kind) as e:
+        call()
+    assert str(e.value) == message
+
+
+@pytest.mark.parametrize("f, df", [
+    (np.sqrt, lambda t: 0.5 / np.sqrt(t)), (np.log, lambda t: 1 / t),
+    (lambda t: t * np.log(t), lambda t: np.log(t) + 1)])
+def test_a_scalar_f_next_to_the_edge_of_its_domain(f, df):
+    """x = 1e-7, closer to the edge than the screen's first step: the
+    screen shrinks its step instead of failing (nan samples are no
+    error), and the answer is exact (the derivative) or on the real path
+    (the gradient, whose screen moves x[1] too), not an error."""
+    t = 1e-7
+    assert derivative(f, t) == pytest.approx(df(t), rel=2e-15)
+    # f returning a numpy scalar, or a 0-d array (documented as allowed)
+    for out in (lambda y: y, np.asarray):
+        G = gradient(lambda x: out(f(x[0]) + x[1] ** 2), np.array([t, 1.5]))
+        # (the gradient may fall back to Richardson here: ~1e-13)
+        np.testing.assert_allclose(G, [df(t), 3.0], rtol=1e-12, atol=0)
+        assert derivative(lambda s: out(f(s)), t) == pytest.approx(
+            df(t), rel=2e-15)
