@@ -693,3 +693,119 @@ def test_a_scalar_f_next_to_the_edge_of_its_domain(f, df):
         np.testing.assert_allclose(G, [df(t), 3.0], rtol=1e-12, atol=0)
         assert derivative(lambda s: out(f(s)), t) == pytest.approx(
             df(t), rel=2e-15)
+
+
+# ---------------------------------------------- more numpy code, more scales
+
+_XM2 = np.array([[0.8, -0.6], [1.2, -0.4]])
+NORM_ARGS = [(o, a, k) for o in (None, "fro", 2, 1, 3)
+             for a in (None, 0, 1, (0, 1)) for k in (False, True)
+             if not (o in (1, 3) and a is None)
+             and not (o == 3 and a == (0, 1))
+             and not (o == "fro" and a in (0, 1))]
+# the norms continued analytically (module docstring): Frobenius/2-norm,
+# and p-norms of vectors (here: along an int axis); the rest are numpy's
+_CONTINUED = {(o, a) for o, a, _ in NORM_ARGS
+              if o in (None, "fro") or isinstance(a, int)}
+
+
+@pytest.mark.parametrize("o, axis, keepdims", NORM_ARGS)
+def test_norm_with_any_ord_axis_and_keepdims_in_f(o, axis, keepdims):
+    """np.linalg.norm(X, ord, axis, keepdims) times |X| * X: the gradient
+    agrees with Richardson's (real numpy code throughout) to its ~1e-13;
+    the continued norms keep the complex step (13 calls: f(x), 4 plain
+    complex points that drop abs's imaginary part, 4 complexified ones,
+    the screen's 4), the others fall back (45)."""
+    def f(x):
+        return np.sum(np.linalg.norm(x, o, axis, keepdims) * np.abs(x) * x)
+    g, calls = _counted(f)
+    G = gradient(g, _XM2)
+    R = gradient(f, _XM2, method="richardson")
+    assert G.shape == (2, 2)
+    assert np.max(np.abs(G - R)) <= 1e-12 * np.max(np.abs(R))
+    if (o, axis) in _CONTINUED:
+        assert len(calls) <= 13
+
+
+def test_plain_complex_points_that_lose_abs_s_derivative():
+    """|x| * x^2 at plain complex points gives a complex value whose
+    imaginary part misses abs's share; the screen says 'differ' and the
+    complexified points are tried next: exact, not the real fallback."""
+    x = np.array([0.5, -1.5, 2.0])
+    g, calls = _counted(lambda x: np.sum(np.abs(x) * x ** 2))
+    np.testing.assert_allclose(gradient(g, x), 3 * np.abs(x) * x,
+                               rtol=2e-16, atol=0)
+    assert len(calls) <= 11                 # 1 + 3 + 3 + 4
+    g, calls = _counted(lambda x: np.sum(np.abs(x) * x ** 2))
+    H = hessian(g, x)
+    assert np.max(np.abs(H - np.diag(6 * np.abs(x)))) <= 1e-13 * 12
+    assert len(calls) <= 60                 # 53 now; real fallback: more
+
+
+@pytest.mark.parametrize("c", [1e-9, 1.0, 1e9])
+@pytest.mark.parametrize("method, tol", [("auto", 1e-13),
+                                         ("richardson", 2e-12)])
+def test_the_accuracy_does_not_depend_on_the_scale_of_f(c, method, tol):
+    """c * f for tiny and huge c: the relative error is the same as for f
+    (the stopping rules are relative to the size of the answer)."""
+    def f(x):
+        return c * (np.exp(x[0]) * np.sin(x[1]) + x[0] ** 3 * x[1])
+    x = np.array([0.7, -0.4])
+    a, b = np.exp(0.7) * np.sin(-0.4), np.exp(0.7) * np.cos(-0.4)
+    H = c * np.array([[a + 6 * 0.7 * -0.4, b + 3 * 0.49],
+                      [b + 3 * 0.49, -a]])
+    assert _rel(hessian(f, x, method=method), H) <= tol
+    g = c * np.array([a + 3 * 0.49 * -0.4, b + 0.7 ** 3])
+    assert _rel(gradient(f, x, method=method), g) <= tol / 10
+
+
+@pytest.mark.parametrize("x0", [1e-5, 1e-3])
+def test_a_hessian_next_to_the_edge_of_the_domain(x0):
+    """log and sqrt at x0 smaller than the Hessian screen's step: nan
+    samples are no error, the answer is as accurate as elsewhere."""
+    for f, H in ((lambda x: np.log(x[0]) + x[1] ** 2,
+                  lambda x: np.diag([-1 / x[0] ** 2, 2.0])),
+                 (lambda x: np.sqrt(x[0]) * x[1],
+                  lambda x: np.array([[-0.25 * x[0] ** -1.5 * x[1],
+                                       0.5 * x[0] ** -0.5],
+                                      [0.5 * x[0] ** -0.5, 0.0]]))):
+        x = np.array([x0, 1.5])
+        assert _rel(hessian(f, x), H(x)) <= 1e-13
+
+
+def _no_complex(x):
+    if np.iscomplexobj(x):
+        raise RuntimeError("no complex here")
+    return math.exp(x[0]) + x[1]
+
+
+def _infinite_off_the_real_line(x):
+    return np.sum(x ** 2 * np.exp(np.imag(x) * 1e30))
+
+
+@pytest.mark.parametrize("call, head", [
+    (jacobian, "method='complex' needs an f that accepts complex input and "
+     "keeps the imaginary part: "),
+    (hessian, "method='complex' needs an f that accepts complex input: ")])
+def test_method_complex_says_why_and_where(call, head):
+    """method="complex" refuses an f that raises at a complex point (its
+    exception, with the note naming the point, is the cause of the
+    cause) or is not finite there, saying so."""
+    x = np.array([1.0, 2.0])
+    with pytest.raises(ValueError) as e:
+        call(_no_complex, x, method="complex")
+    assert str(e.value) == (head + "f raised RuntimeError at a complex "
+                            "point (no complex here); use method='auto'")
+    assert e.value.__cause__.__cause__.__notes__ == [
+        "(raised by f at a complex point near x, evaluated by "
+        "mathlib.numeric)"]
+    with pytest.raises(ValueError) as e:
+        call(_infinite_off_the_real_line, x, method="complex")
+    point = "a complex point" if call is jacobian else "complex points"
+    assert str(e.value) == (head + f"f is not finite at {point}; use "
+                            "method='auto'")
+    # "auto" differentiates both on the real path
+    np.testing.assert_allclose(call(_no_complex, x),
+                               [math.e, 1.0] if call is jacobian else
+                               [[math.e, 0.0], [0.0, 0.0]],
+                               rtol=1e-10, atol=1e-10)
