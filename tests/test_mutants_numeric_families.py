@@ -809,3 +809,15 @@ def test_method_complex_says_why_and_where(call, head):
                                [math.e, 1.0] if call is jacobian else
                                [[math.e, 0.0], [0.0, 0.0]],
                                rtol=1e-10, atol=1e-10)
+
+
+def test_every_component_on_ridders_path_each_stopping_on_its_own():
+    """Three components that each need Ridders' method (a pole, exp(10 t),
+    log near 0), converging at different levels: each is accurate."""
+    def f(x):
+        return 1 / (x[0] - 0.1) + math.exp(10 * x[1]) + math.log(x[2])
+    x = np.array([0.2, 0.3, 0.05])
+    right = np.array([-100.0, 10 * math.exp(3.0), 20.0])
+    for method in ("richardson", "auto"):
+        G = gradient(f, x, method=method)
+        assert np.all(np.abs(G - right) <= 1e-13 * np.abs(right))
