@@ -572,19 +572,24 @@ def test_an_output_folder_in_the_way_is_moved_with_a_warning(
         "submission"] == "x.ipynb"
 
 
+def _without(monkeypatch, module):
+    """Make ``import module`` fail, as on a machine without it."""
+    import builtins
+    real_import = builtins.__import__
+
+    def fake_import(name, *a, **kw):
+        if name == module:
+            raise ImportError("no", name=module)
+        return real_import(name, *a, **kw)
+    monkeypatch.setattr(builtins, "__import__", fake_import)
+
+
 def test_grade_needs_a_kernel_only_for_notebooks(tmp_path, batch,
                                                  monkeypatch):
     """Without jupyter_client or ipykernel, grading a notebook is a
     usage error naming what to install; a batch of paths that do not
     exist (graded as invalid) needs no kernel."""
-    import builtins
-    real_import = builtins.__import__
-
-    def no_ipykernel(name, *a, **kw):
-        if name == "ipykernel":
-            raise ImportError("no", name="ipykernel")
-        return real_import(name, *a, **kw)
-    monkeypatch.setattr(builtins, "__import__", no_ipykernel)
+    _without(monkeypatch, "ipykernel")
     with pytest.raises(_notebooks.UsageError,
                        match="the grader needs ipykernel: pip install "
                        "nbclient ipykernel"):
@@ -2118,14 +2123,7 @@ def test_grading_a_notebook_path_asks_for_the_kernel_even_if_it_is_gone(
     """A notebook's path (named .ipynb) needs the kernel whether or not
     the file is there yet: the instructor learns what to install before
     any grading, not after a batch of typos graded invalid."""
-    import builtins
-    real_import = builtins.__import__
-
-    def no_jupyter_client(name, *a, **kw):
-        if name == "jupyter_client":
-            raise ImportError("no", name="jupyter_client")
-        return real_import(name, *a, **kw)
-    monkeypatch.setattr(builtins, "__import__", no_jupyter_client)
+    _without(monkeypatch, "jupyter_client")
     with pytest.raises(_notebooks.UsageError,
                        match="the grader needs jupyter_client: pip install "
                        "nbclient ipykernel"):

@@ -15,8 +15,9 @@
    window.bookMathTypeset is a promise that resolves when every formula of
    the page is typeset (tests and benchmarks wait for it). It relies on
    the lazy extension of MathJax 4.1 (doc.lazyList, lazySet,
-   lazyHandleSet, lazyPromise; version pinned by package-lock.json); without that
-   extension it resolves once MathJax's own startup typeset is done. */
+   lazyHandleSet, lazyPromise; the version is pinned by
+   package-lock.json); without that extension it resolves once MathJax's
+   own startup typeset is done. */
 (() => {
   "use strict";
   let finished;
@@ -24,6 +25,8 @@
 
   // One batch should take about a frame's worth of main-thread time.
   const TARGET_MS = 30;
+  // How far outside the window the first batch reaches (CSS px).
+  const MARGIN = 200;
 
   const idle = () => new Promise((resolve) => {
     if (window.requestIdleCallback) {
@@ -57,7 +60,6 @@
     }
     return ids;
   };
-  const MARGIN = 200;
 
   async function typesetTheRest(doc) {
     if (!doc || !doc.lazyList || !doc.lazySet) return;  // not lazy

@@ -101,18 +101,12 @@ def _grow(mask, r):
     >>> _grow(np.eye(3, dtype=bool)[:1], 1).astype(int).tolist()
     [[1, 1, 0]]
     """
-    out = mask.copy()
-    for axis in (0, 1):
-        grown = out.copy()
-        for d in range(1, r + 1):
-            for sh in (d, -d):
-                moved = np.roll(out, sh, axis=axis)
-                if sh > 0:
-                    moved[(slice(None),) * axis + (slice(0, sh),)] = False
-                else:
-                    moved[(slice(None),) * axis + (slice(sh, None),)] = False
-                grown |= moved
-        out = grown
+    h, w = mask.shape
+    padded = np.pad(mask, r)
+    out = np.zeros_like(mask)
+    for dy in range(2 * r + 1):
+        for dx in range(2 * r + 1):
+            out |= padded[dy:dy + h, dx:dx + w]
     return out
 
 
