@@ -24,8 +24,10 @@ after so both see the same load, each visit in a fresh browser context
   are shared by all pages and cached after the first;
 - first screen: seconds from navigation start until the math in the
   first window is typeset (MathJax's startup done and, with lazy
-  typesetting, no placeholder left in view), median; for a page without
-  MathJax, to the load event;
+  typesetting, no placeholder left in view), median; for math typeset
+  at build time (tools/prerender_math.mjs), the first contentful paint
+  or the arrival of MathJax's font, whichever is later; for a page
+  without math, the load event;
 - whole page: seconds until every formula of the page is typeset (with
   lazy typesetting the rest is typeset in the background, while the
   reader reads the first screen);
@@ -87,6 +89,49 @@ WATCH_TYPESET = """
 HAS_MATHJAX = ("() => !!document.querySelector("
                "'script[src*=\"mathjax/tex-chtml\"]')")
 
+# Math typeset at build time (tools/prerender_math.mjs) shows with the
+# first frame that lays it out, once the font files its characters use
+# are loaded (until then the browser draws those glyphs invisible). Each
+# frame until then, this looks at the formulas in the first window (in
+# document order, up to the first one below it) and records the frame at
+# which all of them have their fonts (__viewAt); __allAt is when the
+# whole document is parsed and every font it uses is loaded. A page whose
+# first window holds no formula counts from its first contentful paint.
+WATCH_PRERENDERED = """
+(() => {
+  const families = (container) => new Set(['MJX-NCM-ZERO', ...[...container
+      .outerHTML.matchAll(/\\bNCM-([A-Z0-9]+)\\b/g)].map(m => 'MJX-NCM-' + m[1])]);
+  const loaded = (family) => {
+    const faces = [...document.fonts].filter(f => f.family.replace(/"/g, '') === family);
+    return faces.length > 0 && faces.every(f => f.status === 'loaded');
+  };
+  const firstWindow = () => {
+    const found = [];
+    for (const c of document.getElementsByTagName('mjx-container')) {
+      const r = c.getBoundingClientRect();
+      if (r.top >= innerHeight) break;
+      if (r.bottom > 0 && r.width > 0) found.push(c);
+    }
+    return found;
+  };
+  const tick = () => {
+    if (window.MathJax) return;  // typeset in the browser: WATCH_TYPESET
+    const inView = firstWindow();
+    const fcp = performance.getEntriesByName('first-contentful-paint')[0];
+    if (inView.length && inView.every(c => [...families(c)].every(loaded))) {
+      window.__viewAt = performance.now();
+    } else if (!inView.length && document.readyState === 'complete' && fcp) {
+      window.__viewAt = fcp.startTime;
+    } else {
+      requestAnimationFrame(tick);
+    }
+  };
+  requestAnimationFrame(tick);
+  document.addEventListener('DOMContentLoaded', () => window.MathJax ||
+      document.fonts.ready.then(() => { window.__allAt = performance.now(); }));
+})();
+"""
+
 IMAGE_URLS = """() => {
   const urls = new Set();
   for (const img of document.images) {
@@ -139,6 +184,7 @@ def visit(browser, base, directory, name, width):
         cdp.on("Network.loadingFinished", lambda e: received.__setitem__(
             e["requestId"], e["encodedDataLength"]))
         page.add_init_script(WATCH_TYPESET)
+        page.add_init_script(WATCH_PRERENDERED)
         url = f"{base}/{name}.html"
         page.goto(url, wait_until="load", timeout=600000)
         if page.evaluate(HAS_MATHJAX):
@@ -149,7 +195,14 @@ def visit(browser, base, directory, name, width):
                 raise RuntimeError(f"{name}: MathJax failed: {error}")
             view, whole = (page.evaluate(f"() => window.{t}") / 1000
                            for t in ("__viewAt", "__allAt"))
-        else:
+        elif page.evaluate("() => !!document.querySelector('mjx-container')"):
+            page.wait_for_function(
+                "() => window.__viewAt !== undefined"
+                " && window.__allAt !== undefined",
+                timeout=600000, polling=20)
+            view, whole = (page.evaluate(f"() => window.{t}") / 1000
+                           for t in ("__viewAt", "__allAt"))
+        else:  # no math: the load event
             view = whole = page.evaluate(
                 "() => performance.getEntriesByType('navigation')[0]"
                 ".loadEventStart") / 1000

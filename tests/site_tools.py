@@ -104,15 +104,6 @@ def browser():
         b.close()
 
 
-def wait_for_all_math(page):
-    """Wait until MathJax has typeset every formula of the page."""
-    page.wait_for_function(
-        "() => window.MathJax && MathJax.startup && MathJax.startup.promise"
-        " && window.bookMathTypeset", timeout=90000)
-    page.evaluate("() => MathJax.startup.promise")
-    page.evaluate("() => window.bookMathTypeset.then(() => true)")
-
-
 class PageVisit:
     """Open one page, recording every request, failure and console error."""
 
@@ -137,15 +128,10 @@ class PageVisit:
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         # Waits for what the checks need, never for network idleness (which
         # a busy machine may not reach in time): the load event (the page,
-        # its scripts, styles and images), then every formula typeset
-        # (MathJax typesets the ones in view first, then the rest in the
-        # background: book/_static/math-background.js), then the web fonts
-        # (MathJax's among them).
+        # its scripts, styles and images), then the web fonts (MathJax's
+        # among them). The math is in the page as built, typeset
+        # (tools/prerender_math.mjs): nothing to wait for.
         self.page.goto(f"{site}/{name}.html{query}", wait_until="load")
-        self.has_mathjax = self.page.locator(
-            "script[src*='mathjax/tex-chtml']").count() > 0
-        if self.has_mathjax:
-            wait_for_all_math(self.page)
         self.page.evaluate("() => document.fonts.ready.then(() => true)")
 
     def _route(self, route):

@@ -5,14 +5,14 @@ pages with the widest inline formulas): every glyph of every inline
 formula lies inside what the reader can see (the viewport and every box
 that clips it), and every display equation either fits, or scrolls
 inside its own box with a visible cue (a shadow at the edge where more is
-hidden) and is not cut by any box around it. Plus: MathJax (version 4,
-served by the site) logs no warning, and the checks themselves catch the
-theme's old clipping rules (so they cannot pass vacuously). And the lazy
-typesetting that makes long pages quick: the math in view is typeset
-first, then every other formula without the reader scrolling to it,
-MathML for screen readers included.
+hidden) and is not cut by any box around it. The checks themselves catch
+the theme's old clipping rules (so they cannot pass vacuously). And the
+math is typeset at build time (tools/prerender_math.mjs): in the page as
+served, with its MathML for screen readers and without any MathJax
+script, and drawn in MathJax's font, preloaded with the page.
 
-Waits are for every formula typeset (PageVisit), never for idleness.
+Waits are for the load event and the fonts (PageVisit), never for
+idleness.
 Run after `make book` (make test does both).
 """
 import io
@@ -20,7 +20,7 @@ import io
 import pytest
 
 from site_tools import (  # noqa: F401  (site, browser: fixtures)
-    PageVisit, browser, site, toc_files, wait_for_all_math)
+    PageVisit, browser, site, toc_files)
 
 pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -249,87 +249,131 @@ def test_the_checks_see_the_themes_clipping(browser, site):
         v.close()
 
 
-def test_mathjax_logs_no_warning(browser, site):
-    """MathJax 4, from the site: no console warning (the [tex]/ams one of
-    the old configuration), inline line breaking on and the slow semantic
-    enrichment off (see _config.yml)."""
-    context = browser.new_context(viewport={"width": 390, "height": 844})
+# Each formula as the reader's browser has it: its Sphinx box (span or
+# div.math), the MathJax output in it, the MathML copy for screen readers.
+MATH_AS_BUILT = """() => {
+  const boxes = [...document.querySelectorAll('.math.notranslate')];
+  const containers = document.querySelectorAll('mjx-container');
+  return {
+    boxes: boxes.length,
+    untypeset: boxes.filter(b => !b.querySelector('mjx-container'))
+                    .map(b => b.textContent.slice(0, 60)),
+    containers: containers.length,
+    withMathML: [...containers].filter(c => c.querySelector(
+        ':scope > mjx-assistive-mml > math > *')).length,
+    inlineBreaks: document.querySelectorAll(
+        'mjx-container:not([display]) mjx-break').length,
+  };
+}"""
+
+# The font families the characters in the first window are drawn with,
+# and whether each is loaded (MathJax's CHTML draws every character in
+# its own font; until the font is there the browser shows nothing).
+FIRST_WINDOW_FONTS = """() => {
+  const families = new Set();
+  for (const c of document.querySelectorAll('mjx-container mjx-c')) {
+    const r = c.getBoundingClientRect();
+    if (r.top >= innerHeight) break;
+    if (r.bottom <= 0 || !r.width) continue;
+    for (const f of getComputedStyle(c).fontFamily.split(','))
+      families.add(f.trim().replace(/"/g, ''));
+  }
+  const faces = [...document.fonts];
+  return [...families].filter(f => f.startsWith('MJX-')).map(f => [f,
+      faces.filter(x => x.family.replace(/"/g, '') === f)
+           .map(x => x.status).join(',') || 'no @font-face']);
+}"""
+
+
+@pytest.mark.parametrize("name", ["book/hessians", "book/reference"])
+def test_math_is_in_the_page_as_built(browser, site, name):
+    """The math of the longest chapter and of the reference sheet is in
+    the HTML as the site serves it, typeset (tools/prerender_math.mjs): with
+    scripts blocked, on a phone, every formula is MathJax's output with
+    its MathML copy for screen readers, long inline formulas can wrap
+    (break points), and the page asks for no MathJax script."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2,
+        is_mobile=True, has_touch=True)
+    scripts = []
+    try:
+        page = context.new_page()
+        page.set_default_timeout(90000)
+
+        def block(route):  # every script file: nothing runs but the page's
+            scripts.append(route.request.url)  # own inline scripts
+            route.abort()
+
+        page.route("**/*.js*", block)
+        page.goto(f"{site}/{name}.html", wait_until="load")
+        built = page.evaluate(MATH_AS_BUILT)
+    finally:
+        context.close()
+    assert built["untypeset"] == [], built["untypeset"][:5]
+    assert built["boxes"] > 150 and built["containers"] == built["boxes"], built
+    assert built["withMathML"] == built["containers"], (
+        f"{built}: formulas without MathML for screen readers")
+    assert built["inlineBreaks"] > 0, "inline formulas cannot wrap"
+    assert scripts, "the check blocked no script at all"
+    mathjax = [u for u in scripts if "mathjax" in u.lower()]
+    assert mathjax == [], f"MathJax scripts requested: {mathjax}"
+
+
+@pytest.mark.parametrize("where", ["first", "middle"])
+def test_the_math_font_is_there_with_the_page(browser, site, where):
+    """On the longest chapter, on a phone: every MathJax font the formulas
+    in the window are drawn with is loaded by the time the page's fonts are
+    ready (the page preloads them), at the first formula and where a
+    reader jumps to at once (the middle), and nothing logs a warning."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2,
+        is_mobile=True, has_touch=True)
     warnings = []
     try:
         page = context.new_page()
+        page.set_default_timeout(90000)
         page.on("console", lambda m: warnings.append(m.text)
-                if m.type == "warning" else None)
-        page.goto(f"{site}/book/matrix-calculus-toolbox.html",
-                  wait_until="load")
-        wait_for_all_math(page)
+                if m.type in ("warning", "error") else None)
+        page.goto(f"{site}/book/hessians.html", wait_until="load")
+        index = "0" if where == "first" else "c.length >> 1"
+        page.evaluate("() => { const c = document.querySelectorAll("
+                      f"'mjx-container'); c[{index}]"
+                      ".scrollIntoView({block: 'center'}); }")
+        page.evaluate("() => document.fonts.ready.then(() => true)")
+        fonts = page.evaluate(FIRST_WINDOW_FONTS)
+        assert fonts, "no formula in the window"
+        assert ["MJX-NCM-N", "loaded"] in fonts, fonts
+        assert all(status == "loaded" for _, status in fonts), fonts
+        preloaded = page.evaluate(
+            "() => [...document.querySelectorAll('link[rel=preload][as=font]')]"
+            ".map(l => l.href.split('/').pop())")
+        assert "mjx-ncm-n.woff2" in preloaded, preloaded
         assert warnings == [], warnings
-        version = page.evaluate("() => MathJax.version")
-        assert version.startswith("4."), version
-        assert page.evaluate("() => !!(MathJax._.ui && MathJax._.ui.lazy)")
-        options = page.evaluate(
-            "() => [MathJax.startup.document.outputJax.options"
-            ".linebreaks.inline, MathJax.config.options.menuOptions"
-            ".settings.enrich]")
-        assert options == [True, False], options
     finally:
         context.close()
 
 
-# Placeholders of formulas not typeset yet, and those in the window.
-LAZY_IN_VIEW = """() => {
-  const lazy = [...document.querySelectorAll('mjx-lazy')];
-  const inView = lazy.filter(e => {
-    const r = e.getBoundingClientRect();
-    const shown = e.getClientRects().length > 0;
-    return shown && r.bottom > 0 && r.top < innerHeight;
-  });
-  const typeset = [...document.querySelectorAll('mjx-container mjx-math')]
-    .filter(e => {
-      const r = e.getBoundingClientRect();
-      return r.height > 0 && r.bottom > 0 && r.top < innerHeight;
-    });
-  return {lazy: lazy.length, inView: inView.length, typeset: typeset.length};
-}"""
-
-EMPTY_MATHML = """() => [...document.querySelectorAll('mjx-assistive-mml math')]
-  .filter(m => !m.firstElementChild).length"""
-
-
-@pytest.mark.parametrize("where", ["top", "middle"])
-def test_math_in_view_comes_first_then_the_whole_page(browser, site, where):
-    """On the longest chapter, on a phone: the page starts with formulas
-    still waiting (lazy typesetting); the ones in the window are typeset
-    (at the top, and where a reader jumps to at once, the middle of the
-    page); then, without any scrolling, every formula of the page is
-    typeset and has its MathML copy for screen readers."""
-    name = "book/hessians"
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, device_scale_factor=2,
-        is_mobile=True, has_touch=True)
+def test_a_display_that_scrolls_takes_the_keyboard(browser, site):
+    """At 390 px a display equation wider than its column can be reached
+    from the keyboard (a tab stop that the arrow keys scroll); one that
+    fits is not a tab stop (book/_static/wide-figures.js)."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
     try:
         page = context.new_page()
         page.set_default_timeout(90000)
-        page.goto(f"{site}/{name}.html", wait_until="load")
-        page.wait_for_function(
-            "() => window.MathJax && MathJax.startup && MathJax.startup.promise")
-        page.evaluate("() => MathJax.startup.promise")
-        first = page.evaluate(LAZY_IN_VIEW)
-        assert first["lazy"] > 0, (
-            f"{first}: the page was typeset whole at startup, not lazily")
-        if where == "middle":
-            page.evaluate("() => { const c = document.querySelectorAll("
-                          "'mjx-container'); c[c.length >> 1]"
-                          ".scrollIntoView({block: 'center'}); }")
-        page.wait_for_function(
-            f"() => {{ const s = ({LAZY_IN_VIEW})();"
-            " return s.inView === 0; }")
-        if where == "middle":
-            assert page.evaluate(LAZY_IN_VIEW)["typeset"] > 0
-        wait_for_all_math(page)
-        final = page.evaluate(LAZY_IN_VIEW)
-        assert final["lazy"] == 0, f"{final}: formulas left untypeset"
-        assert page.evaluate(EMPTY_MATHML) == 0, (
-            "formulas without MathML for screen readers")
-        assert page.locator("mjx-container").count() > 500
+        page.goto(f"{site}/book/matrix-calculus-toolbox.html", wait_until="load")
+        page.evaluate("() => document.fonts.ready.then(() => true)")
+        state = page.evaluate("""() => [...document.querySelectorAll(
+            'mjx-container[display="true"]')].filter(b => b.checkVisibility())
+            .map((b, i) => [i, b.scrollWidth > b.clientWidth + 1,
+                            b.getAttribute('tabindex')])""")
+        wide = [i for i, scrolls, tab in state if scrolls]
+        assert wide, "no display scrolls at 390 px: nothing to check"
+        assert all(tab == "0" for _, scrolls, tab in state if scrolls), state
+        assert all(tab is None for _, scrolls, tab in state if not scrolls), state
+        box = page.locator('mjx-container[display="true"][tabindex="0"]').first
+        box.focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("b => b.scrollLeft > 0", arg=box.element_handle())
     finally:
         context.close()

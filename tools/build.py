@@ -4,9 +4,11 @@
 
 What it adds to `jupyter-book build . -W -n --keep-going`:
 
-1. MathJax 4 and its font are copied from node_modules (installed by
-   `npm ci`) into _build/static/mathjax, which Sphinx serves from the site:
-   no CDN (_config.yml points MathJax's font path there).
+1. Math is typeset at build time: after Sphinx, tools/prerender_math.mjs
+   runs MathJax 4 (node_modules, installed by `npm ci`) in node over every
+   page (see tools/sphinx_math.py). MathJax's font is copied from
+   node_modules into _build/static/mathjax, which Sphinx serves from the
+   site: no CDN, no MathJax script in the browser.
 2. jupyter-cache decides whether to re-execute a notebook from the
    notebook's own code only, so a change to mathlib/ alone would serve stale
    outputs. Before building, every notebook that imports mathlib and was
@@ -123,32 +125,54 @@ def _version(package_json):
 
 
 def copy_mathjax():
-    """MathJax 4 into _build/static/mathjax, its font into .../fonts.
+    """MathJax 4's font (its CHTML woff2 files) into _build/static/mathjax.
 
-    Only what the browser loads: the components, the speech rule engine
-    (loaded if a reader turns speech on in MathJax's menu) and the font's
-    CHTML and SVG data (the menu can switch to SVG output). A copy of
-    another version (MathJax 3 had es5/) is replaced, here and in the
-    built site, so no stale file is served.
+    Only what the browser loads: the pages carry MathJax's output, so none
+    of MathJax's scripts. A copy of another version, or an older copy
+    with MathJax's scripts, is replaced, here and in the built site, so no
+    stale file is served.
     """
     source = ROOT / "node_modules" / "mathjax"
     font = ROOT / "node_modules" / "@mathjax" / MATHJAX_FONT
-    if not (source / "tex-chtml.js").is_file() or not font.is_dir():
+    if not (source / "node-main.mjs").is_file() or not font.is_dir():
         sys.exit("MathJax 4 is missing from node_modules: run `npm ci` "
                  "(make book does).")
     version = _version(source / "package.json")
     target = ROOT / "_build" / "static" / "mathjax"
     for copy in (target, ROOT / "_build" / "html" / "_static" / "mathjax"):
-        if copy.exists() and _version(copy / "package.json") != version:
+        if copy.exists() and (_version(copy / "package.json") != version
+                              or (copy / "tex-chtml.js").exists()):
             shutil.rmtree(copy)
-    if (target / "fonts" / MATHJAX_FONT / "chtml.js").exists():
+    woff2 = target / "fonts" / MATHJAX_FONT / "chtml" / "woff2"
+    if woff2.is_dir():
         return
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns(
-        "*.md", "*.d.mts", "*.cjs", "*.mjs"))
-    fonts = target / "fonts" / MATHJAX_FONT
-    for part in ("chtml", "svg"):
-        shutil.copytree(font / part, fonts / part)
-        shutil.copy2(font / f"{part}.js", fonts / f"{part}.js")
+    shutil.copytree(font / "chtml" / "woff2", woff2)
+    shutil.copy2(source / "LICENSE", target / "LICENSE")
+    shutil.copy2(source / "package.json", target / "package.json")
+
+
+def prerender_math():
+    """Every formula of _build/html typeset by MathJax in node."""
+    import yaml
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    options = config["sphinx"]["config"]["mathjax3_config"]
+    result = subprocess.run(
+        ["node", str(ROOT / "tools" / "prerender_math.mjs"),
+         str(ROOT / "_build" / "html"), json.dumps(options)], cwd=ROOT)
+    if result.returncode:
+        sys.exit("typesetting the math failed (see above)")
+
+
+def changed_static():
+    """Files of book/_static whose copy in the built site differs."""
+    site = ROOT / "_build" / "html" / "_static"
+    if not site.is_dir():
+        return []
+    return [p for p in (ROOT / "book" / "_static").rglob("*") if p.is_file()
+            and (not (site / p.relative_to(ROOT / "book" / "_static")).is_file()
+                 or (site / p.relative_to(ROOT / "book" / "_static")).read_bytes()
+                 != p.read_bytes())]
 
 
 def kernel_profile():
@@ -194,6 +218,11 @@ def main(extra):
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     command = [str(jupyter_book), "build", str(ROOT),
                "-W", "-n", "--keep-going", *extra]
+    if changed_static():
+        # Sphinx skips its whole output step, static files included, when
+        # no page is out of date: a changed script or stylesheet alone
+        # would never reach the site (nor the ?v= of its links).
+        command.append("--all")
     start = time.perf_counter()
     result = subprocess.run(command, env=env, cwd=ROOT)
     seconds = time.perf_counter() - start
@@ -202,6 +231,7 @@ def main(extra):
     print(f"notebooks executed: {len(executed)}; build took {seconds:.1f} s")
     if result.returncode:
         sys.exit(result.returncode)
+    prerender_math()
     print("\nThe book is in _build/html. Read it offline with\n"
           "    python3 -m http.server -d _build/html 8000\n"
           "and open http://127.0.0.1:8000/ (or open "
