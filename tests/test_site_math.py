@@ -15,6 +15,7 @@ Waits are for the load event and the fonts (PageVisit), never for
 idleness.
 Run after `make book` (make test does both).
 """
+import contextlib
 import io
 
 import pytest
@@ -285,6 +286,20 @@ FIRST_WINDOW_FONTS = """() => {
 }"""
 
 
+@contextlib.contextmanager
+def phone_page(browser):
+    """A page in a fresh context of a phone (390 x 844, ratio 2, touch)."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2,
+        is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(90000)  # a shared, busy machine
+        yield page
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("name", ["book/hessians", "book/reference"])
 def test_math_is_in_the_page_as_built(browser, site, name):
     """The math of the longest chapter and of the reference sheet is in
@@ -292,23 +307,16 @@ def test_math_is_in_the_page_as_built(browser, site, name):
     scripts blocked, on a phone, every formula is MathJax's output with
     its MathML copy for screen readers, long inline formulas can wrap
     (break points), and the page asks for no MathJax script."""
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, device_scale_factor=2,
-        is_mobile=True, has_touch=True)
     scripts = []
-    try:
-        page = context.new_page()
-        page.set_default_timeout(90000)
 
-        def block(route):  # every script file: nothing runs but the page's
-            scripts.append(route.request.url)  # own inline scripts
-            route.abort()
+    def block(route):  # every script file: nothing runs but the page's
+        scripts.append(route.request.url)  # own inline scripts
+        route.abort()
 
+    with phone_page(browser) as page:
         page.route("**/*.js*", block)
         page.goto(f"{site}/{name}.html", wait_until="load")
         built = page.evaluate(MATH_AS_BUILT)
-    finally:
-        context.close()
     assert built["untypeset"] == [], built["untypeset"][:5]
     assert built["boxes"] > 150 and built["containers"] == built["boxes"], built
     assert built["withMathML"] == built["containers"], (
@@ -325,13 +333,8 @@ def test_the_math_font_is_there_with_the_page(browser, site, where):
     in the window are drawn with is loaded by the time the page's fonts are
     ready (the page preloads them), at the first formula and where a
     reader jumps to at once (the middle), and nothing logs a warning."""
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, device_scale_factor=2,
-        is_mobile=True, has_touch=True)
     warnings = []
-    try:
-        page = context.new_page()
-        page.set_default_timeout(90000)
+    with phone_page(browser) as page:
         page.on("console", lambda m: warnings.append(m.text)
                 if m.type in ("warning", "error") else None)
         page.goto(f"{site}/book/hessians.html", wait_until="load")
@@ -349,8 +352,6 @@ def test_the_math_font_is_there_with_the_page(browser, site, where):
             ".map(l => l.href.split('/').pop())")
         assert "mjx-ncm-n.woff2" in preloaded, preloaded
         assert warnings == [], warnings
-    finally:
-        context.close()
 
 
 def test_a_display_that_scrolls_takes_the_keyboard(browser, site):
