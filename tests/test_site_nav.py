@@ -150,6 +150,25 @@ def test_phone_menu_link_lands_on_the_chapter(browser, site):
         v.close()
 
 
+def test_phone_menu_names_the_book_once_and_leads_home(browser, site):
+    """The chapter list names the book once (its title, above the parts),
+    and tapping the title opens the introduction."""
+    v = PageVisit(browser, site, "book/hessians", **PHONE)
+    try:
+        page = v.page
+        page.locator(".primary-toggle:visible").tap()
+        dialog = page.locator("#pst-primary-sidebar-modal")
+        expect(dialog).to_be_visible()
+        title = "Matrix Calculus for Deep Learning"
+        texts = [t.strip() for t in dialog.locator("a:visible").all_inner_texts()]
+        assert [t for t in texts if title in t] == [title], texts[:5]
+        dialog.get_by_role("link", name=title).tap()
+        page.wait_for_url(re.compile(r"/book/intro\.html$"))
+        expect(page.locator("article h1")).to_contain_text(title)
+    finally:
+        v.close()
+
+
 def test_phone_contents_link_jumps_to_the_section(browser, site):
     v = PageVisit(browser, site, CHAPTER, **PHONE)
     try:
