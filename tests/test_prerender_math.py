@@ -73,6 +73,14 @@ def test_formulas_become_mathjax_output_with_their_tex(site):
     assert html.count("<mjx-assistive-mml") == 3
     # only the formula keeps its TeX, not each of its parts
     assert html.count("data-latex=") == 3
+    # an inline formula may wrap after a relation or operator, as in TeX:
+    # every break point follows one, none comes before one
+    inline = re.sub(r"<mjx-assistive-mml[\s\S]*?</mjx-assistive-mml>", "",
+                    html.split('id="equation-e"')[0])
+    breaks = re.findall(r"(</mjx-mo>)?<mjx-break[^>]*>[^<]*</mjx-break>(<mjx-mo)?",
+                        inline)
+    assert len(breaks) >= 2, breaks
+    assert all(after and not before for after, before in breaks), breaks
 
 
 def test_the_page_links_the_stylesheet_and_preloads_its_fonts(site):

@@ -53,6 +53,15 @@ await MathJax.init({
   chtml: {fontURL: `mathjax/fonts/${FONT}/chtml/woff2`},
 });
 const adaptor = MathJax.startup.adaptor;
+// A formula in a line of text breaks after a relation or an operator, as
+// TeX breaks it (and the PDF edition), so that "x =" at the end of a line
+// says that more follows; MathML's default, and MathJax's, is before.
+MathJax.startup.document.inputJax[0].postFilters.add(({math, data}) => {
+  if (math.display) return;
+  data.root.walkTree((node) => {
+    if (node.isKind('mo')) node.attributes.set('linebreakstyle', 'after');
+  });
+});
 
 // The TeX as Sphinx (or MathJax, in data-latex) escaped it for HTML.
 const NAMED = {lt: '<', gt: '>', quot: '"', apos: "'", amp: '&'};
@@ -86,8 +95,11 @@ async function typeset(tex, display, where) {
   }
   // MathJax marks every node with its TeX (data-latex), a third of the
   // bytes; only the formula's own is kept (this script reads it back).
+  // (linebreakstyle, set above, has done its work: the break points are
+  // in the output; the MathML copy does not need it.)
   const own = html.match(/<mjx-math data-latex="[^"]*"/)[0];
-  return html.replace(/ data-latex="[^"]*"/g, '').replace('<mjx-math', () => own);
+  return html.replace(/ data-latex="[^"]*"| linebreakstyle="after"/g, '')
+    .replace('<mjx-math', () => own);
 }
 
 // A page with its formulas typeset (the stylesheet's link is added once
