@@ -29,6 +29,7 @@ PAGE = """<!DOCTYPE html>
   </head>
   <body>
 <p>Inline <span class="math notranslate nohighlight">\\(a &lt; b \\&amp; \\R^{n}\\)</span> and <span class="math notranslate nohighlight">\\(f&#x27;(x) = f&#39;&#39;(y)\\)</span>.</p>
+<p>No break inside <span class="math notranslate nohighlight">\\(f(a + h, -3)\\)</span>, after a unary minus <span class="math notranslate nohighlight">\\(-x\\)</span> or a times <span class="math notranslate nohighlight">\\(m \\times n\\)</span>.</p>
 <div class="math notranslate nohighlight" id="equation-e">
 <span class="eqno">(1)<a class="headerlink" href="#equation-e" title="Link to this equation">#</a></span>\\[
 \\frac{\\partial L}{\\partial W} = \\boldsymbol{\\delta}\\, x^\\top
@@ -58,29 +59,32 @@ def site(tmp_path):
 def test_formulas_become_mathjax_output_with_their_tex(site):
     result = run(site)
     assert result.returncode == 0, result.stderr
-    assert "3 formulas on 1 pages" in result.stdout
+    assert "6 formulas on 1 pages" in result.stdout
     html = (site / "book" / "page.html").read_text()
     unescaped = [html_module.unescape(t) for t in
                  re.findall(r'<mjx-math data-latex="([^"]*)"', html)]
     assert unescaped[0] == "a < b \\& \\R^{n}"
     assert unescaped[1] == "f'(x) = f''(y)"
-    assert "\\boldsymbol{\\delta}" in unescaped[2]
+    assert "\\boldsymbol{\\delta}" in unescaped[5]
     assert html.count('display="true"') >= 1
     assert '<span class="eqno">(1)<a class="headerlink"' in html
     assert "\\(" not in html.split("<pre>")[0], "TeX left in the page"
     assert "<pre>not math: \\(x\\)</pre>" in html
     # one MathML copy per formula, for screen readers
-    assert html.count("<mjx-assistive-mml") == 3
+    assert html.count("<mjx-assistive-mml") == 6
     # only the formula keeps its TeX, not each of its parts
-    assert html.count("data-latex=") == 3
+    assert html.count("data-latex=") == 6
     # an inline formula may wrap after a relation or operator, as in TeX:
     # every break point follows one, none comes before one
     inline = re.sub(r"<mjx-assistive-mml[\s\S]*?</mjx-assistive-mml>", "",
                     html.split('id="equation-e"')[0])
+    first, no_break = inline.split("No break inside")
     breaks = re.findall(r"(</mjx-mo>)?<mjx-break[^>]*>[^<]*</mjx-break>(<mjx-mo)?",
-                        inline)
+                        first)
     assert len(breaks) >= 2, breaks
     assert all(after and not before for after, before in breaks), breaks
+    # but not inside brackets, after a unary minus or after a times
+    assert "<mjx-break" not in no_break, no_break
 
 
 def test_the_page_links_the_stylesheet_and_preloads_its_fonts(site):

@@ -378,3 +378,71 @@ def test_a_display_that_scrolls_takes_the_keyboard(browser, site):
         page.wait_for_function("b => b.scrollLeft > 0", arg=box.element_handle())
     finally:
         context.close()
+
+
+# Select from the start of a paragraph's first text to the end of its last
+# (a drag across it), copy, and return what the page put on the clipboard.
+COPY_SELECTION = """(selector) => {
+  const p = document.querySelector(selector);
+  const range = document.createRange();
+  range.selectNodeContents(p);
+  const selection = getSelection();
+  selection.removeAllRanges();
+  selection.addRange(range);
+  let copied = null;
+  const read = (e) => { copied = e.clipboardData.getData('text/plain'); };
+  document.addEventListener('copy', read);  // after the page's own handler
+  document.execCommand('copy');
+  document.removeEventListener('copy', read);
+  return copied;
+}"""
+
+
+def test_copying_text_copies_each_formulas_tex(browser, site):
+    """A reader copies a sentence with formulas into a note or a notebook:
+    each formula arrives as its TeX between dollars, in its place in the
+    sentence (book/_static/math-copy.js), not as the characters MathJax
+    draws ("x2y+y3")."""
+    with phone_page(browser) as page:
+        page.goto(f"{site}/book/hessians.html", wait_until="load")
+        selector = page.evaluate("""() => {
+          const p = [...document.querySelectorAll('article p')].find(p =>
+            p.querySelectorAll('mjx-container').length >= 2);
+          p.id = p.id || 'copy-me';
+          return '#' + p.id;
+        }""")
+        tex = page.evaluate(
+            "(s) => [...document.querySelectorAll(s + ' mjx-math')]"
+            ".map(m => m.getAttribute('data-latex'))", selector)
+        copied = page.evaluate(COPY_SELECTION, selector)
+    assert copied, "nothing copied"
+    for t in tex:
+        assert f"${t.strip()}$" in copied, (t, copied)
+    assert "\n" not in copied.strip(), copied
+
+
+EQUATION_NUMBERS = """() => [...document.querySelectorAll('div.math > span.eqno')]
+  .filter(n => n.checkVisibility()).map(n => {
+    const number = n.getBoundingClientRect();
+    const eq = n.parentElement.querySelector('mjx-container').getBoundingClientRect();
+    return {number: n.textContent.trim().slice(0, 4),
+            below: number.top >= eq.bottom - 1,
+            beside: number.left >= eq.right - 1 && number.top < eq.bottom};
+  })"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_equation_numbers_stand_apart_from_their_equations(browser, site,
+                                                            width):
+    """An equation's number never reads as part of the formula: beside
+    the equation on a laptop, under it (at the right) on a phone, where
+    an equation that scrolls left its number against its cut edge."""
+    v = visit_at(browser, site, "book/notation", width)
+    try:
+        numbers = v.page.evaluate(EQUATION_NUMBERS)
+    finally:
+        v.close()
+    assert len(numbers) >= 10, numbers
+    where = "below" if width < 600 else "beside"
+    wrong = [n for n in numbers if not n[where]]
+    assert wrong == [], f"numbers not {where} their equations: {wrong}"

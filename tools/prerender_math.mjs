@@ -53,14 +53,31 @@ await MathJax.init({
   chtml: {fontURL: `mathjax/fonts/${FONT}/chtml/woff2`},
 });
 const adaptor = MathJax.startup.adaptor;
-// A formula in a line of text breaks after a relation or an operator, as
-// TeX breaks it (and the PDF edition), so that "x =" at the end of a line
-// says that more follows; MathML's default, and MathJax's, is before.
+// Where a formula in a line of text may wrap, as TeX wraps it (and the
+// PDF edition): after a relation (=, <=, in, ->) or a binary + or -, so
+// that "x =" at the end of a line says that more follows (MathML's and
+// MathJax's default is before), and only outside brackets. Never after a
+// unary minus ("(1, -" then "3)" reads as a hyphen), a times or a dot
+// ("m x" / "n", "1.3 x" / "10^-12"), or a comma.
+const [BIN, REL, OPEN, CLOSE, PUNCT] = [2, 3, 4, 5, 6];  // MathJax's TeX classes
+const NEVER_AFTER = ['\u00D7', '\u22C5', '\u00B7'];
 MathJax.startup.document.inputJax[0].postFilters.add(({math, data}) => {
   if (math.display) return;
-  data.root.walkTree((node) => {
-    if (node.isKind('mo')) node.attributes.set('linebreakstyle', 'after');
-  });
+  let depth = 0;
+  let before = null;  // the class of the previous part: null at the start
+  for (const node of data.root.childNodes[0].childNodes) {
+    const kind = node.isKind('mo') ? node.texClass : 0;
+    if (node.isKind('mo')) {
+      if (kind === OPEN) depth += 1;
+      if (kind === CLOSE) depth = Math.max(0, depth - 1);
+      const unary = kind === BIN && [null, BIN, REL, OPEN, PUNCT].includes(before);
+      const breaks = depth === 0 && (kind === REL || (kind === BIN && !unary
+        && !NEVER_AFTER.includes(node.getText())));
+      node.attributes.set(breaks ? 'linebreakstyle' : 'linebreak',
+                          breaks ? 'after' : 'nobreak');
+    }
+    before = kind;
+  }
 });
 
 // The TeX as Sphinx (or MathJax, in data-latex) escaped it for HTML.
@@ -95,10 +112,10 @@ async function typeset(tex, display, where) {
   }
   // MathJax marks every node with its TeX (data-latex), a third of the
   // bytes; only the formula's own is kept (this script reads it back).
-  // (linebreakstyle, set above, has done its work: the break points are
-  // in the output; the MathML copy does not need it.)
+  // (linebreakstyle and linebreak, set above, have done their work: the
+  // break points are in the output; the MathML copy does not need them.)
   const own = html.match(/<mjx-math data-latex="[^"]*"/)[0];
-  return html.replace(/ data-latex="[^"]*"| linebreakstyle="after"/g, '')
+  return html.replace(/ data-latex="[^"]*"| linebreakstyle="after"| linebreak="nobreak"/g, '')
     .replace('<mjx-math', () => own);
 }
 
