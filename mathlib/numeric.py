@@ -1206,7 +1206,9 @@ def _finite_start(F, dirs, h):
     f(x - h v) are finite; return those values, (k, m) each."""
     Yp, Ym = np.empty((dirs.k, F.m)), np.empty((dirs.k, F.m))
     todo = np.arange(dirs.k)
-    for _ in range(_MAX_SHRINK):
+    for shrink in range(_MAX_SHRINK):
+        if shrink:
+            h[todo] /= 4
         P = F.real(dirs.points(F.x, h, todo), finite=False)
         M = F.real(dirs.points(F.x, -h, todo), finite=False)
         ok = np.isfinite(P).all(axis=1) & np.isfinite(M).all(axis=1)
@@ -1214,7 +1216,6 @@ def _finite_start(F, dirs, h):
         todo, first = todo[~ok], np.argmin(ok)
         if len(todo) == 0:
             return Yp, Ym
-        h[todo] /= 4
     Y = P if not np.isfinite(P[first]).all() else M
     z = dirs.points(F.x, (1.0 if Y is P else -1.0) * h, [todo[0]])[0]
     bad = describe_bad(Y[first].reshape(F.out_shape))
@@ -1528,16 +1529,17 @@ def _finite_forms(pairs, d, kind, Y=None):
     """(Q, rnd, d): the quadratic forms at the first steps d and d/2 (d
     divided by 4 until they are finite), as `_quadratic_forms` returns
     them (from the values Y at d, d/2 if given), and that d."""
-    for _ in range(_MAX_SHRINK):
+    for shrink in range(_MAX_SHRINK):
+        if shrink:
+            d, Y = d / 4, None
         Q, rnd = _quadratic_forms(pairs, [d, d / 2], kind, Y)
         if _finite(Q):
             return Q, rnd, d
-        d, Y = d / 4, None
     if kind != "real":
         raise _NotComplexSafe("f is not finite at complex points",
                               lasting=False)
     raise ValueError(f"f is not finite at points x + d*u for any d >= "
-                     f"{d:.3g} (u = e[j] + e[k], scaled)")
+                     f"{d / 2:.3g} (u = e[j] + e[k], scaled)")
 
 
 class _HessianScreen:

@@ -1,0 +1,95 @@
+"""mathlib.numeric at the edges of what it promises (issue 21): the
+messages for an f that is never finite on one side of x, which name the
+smallest step actually tried; the kink message for a matrix-valued f;
+numpy's reductions with out= on the complexified path.
+
+Written against the whole population of mutmut's mutants of numeric.py
+(not one sample): each test names the behaviour it protects.
+"""
+import numpy as np
+import pytest
+
+from mathlib.numeric import gradient, hessian, jacobian
+
+
+def _recorded(f):
+    points = []
+
+    def g(x):
+        points.append(np.array(x, dtype=float))
+        return f(x)
+    return g, points
+
+
+# ------------------------------- f never finite on one side of x: messages
+
+@pytest.mark.parametrize("method", ["richardson", "auto"])
+@pytest.mark.parametrize("side", ["+", "-"])
+def test_never_finite_on_one_side_names_the_smallest_step_tried(method,
+                                                                side):
+    """f is nan on one side of x[0] at every step: the message names that
+    side and the smallest step at which f was evaluated there ("at x +
+    h*e[0] and at every larger step"), not a step never tried."""
+    def f(x):
+        outside = x[0] > 0.5 if side == "+" else x[0] < 0.5
+        return np.nan if outside else x[0] ** 2 + x[1] ** 2
+    g, points = _recorded(f)
+    x = np.array([0.5, 0.3])
+    with pytest.raises(ValueError) as e:
+        gradient(g, x, method=method)
+    tried = [abs(p[0] - 0.5) for p in points
+             if (p[0] > 0.5 if side == "+" else p[0] < 0.5)]
+    assert str(e.value) == (
+        f"f returned nan at x {side} {min(tried):.3g}*e[0] and at every "
+        "larger step in that direction; f must be finite on both sides "
+        "of x")
+
+
+def test_a_hessian_never_finite_off_x_names_the_smallest_step_tried():
+    """The real Hessian tables (method="richardson") divide their step d
+    while f is not finite at x +- d*u; when it never is, the message's d
+    is the smallest step at which f was evaluated."""
+    x = np.array([0.5, 0.3])
+    g, points = _recorded(lambda z: np.sum(z ** 2) if np.array_equal(z, x)
+                          else np.inf)
+    with pytest.raises(ValueError) as e:
+        hessian(g, x, method="richardson")
+    smallest = min(np.max(np.abs(p - x)) for p in points
+                   if not np.array_equal(p, x))
+    assert str(e.value) == (f"f is not finite at points x + d*u for any "
+                            f"d >= {smallest:.3g} (u = e[j] + e[k], "
+                            "scaled)")
+
+
+# --------------------------------------------- kinks of matrix-valued f
+
+def test_a_kink_in_a_matrix_valued_f_names_the_output_by_row_and_column():
+    """jacobian of f with 2 x 2 values, |x[1]| in entry [0, 1]: the
+    message names that entry as numpy indexes it."""
+    def f(x):
+        return np.array([[x[0], np.abs(x[1])], [1.0, x[0] * x[1]]])
+    with pytest.raises(ValueError) as e:
+        jacobian(f, np.array([0.5, 0.0]))
+    assert str(e.value) == ("f has a kink at x[1] = 0.0 (output [0, 1]): "
+                            "left slope -1, right slope 1; the derivative "
+                            "does not exist there")
+
+
+# ------------------------- numpy reductions with out= on complexified points
+
+def test_np_sum_of_a_list_into_out_keeps_the_complex_step():
+    """np.sum of a list of complexified scalars into an out= array made
+    from x (so that numpy dispatches it to the complexified rules): the
+    sum lands in out, and the gradient of sum |x|^3 is exact for the
+    cost of the complex step (f(x), the plain complex points that lose
+    abs's part, the complexified ones, the screen's 4)."""
+    def f(x):
+        out = np.zeros_like(x[0])
+        np.sum([np.abs(x[i]) ** 3 for i in range(len(x))], out=out)
+        return out
+    x = np.array([0.8, -0.6, 1.2, -0.4])
+    calls = []
+    G = gradient(lambda z: calls.append(1) or f(z), x)
+    right = 3 * np.abs(x) * x
+    assert np.max(np.abs(G - right)) <= 1e-15 * np.max(np.abs(right))
+    assert len(calls) <= 1 + 4 + 4 + 4
