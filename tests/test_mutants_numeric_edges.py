@@ -93,3 +93,68 @@ def test_np_sum_of_a_list_into_out_keeps_the_complex_step():
     right = 3 * np.abs(x) * x
     assert np.max(np.abs(G - right)) <= 1e-15 * np.max(np.abs(right))
     assert len(calls) <= 1 + 4 + 4 + 4
+
+
+# ------------------------------- the real path's steps are powers of two
+
+_EDGE = {
+    # f, x: smooth f, some next to the edge of their domain (the first
+    # steps are divided until f is finite), some at large |x_i|
+    "log near 0": (lambda x: np.log(x[0]) * x[1] + x[1] ** 3,
+                   np.array([1e-3, 0.7])),
+    "sqrt near 0": (lambda x: np.sqrt(x[0]) + np.sqrt(x[1]) * x[2],
+                    np.array([2e-5, 0.3, -1.5])),
+    "pole": (lambda x: 1 / (x[0] - 1) + x[1] ** 2,
+             np.array([1.01, 3.0])),
+    "large x": (lambda x: np.sin(x[0] / 1e3) * x[1] + x[0] * x[2],
+                np.array([1234.5, -0.25, 77.0])),
+}
+
+
+def _dyadic_step(x, p):
+    """Is p = x + h (in floating point) for h = +-2^k or +-3 * 2^k (the
+    stencil's D(3h)) in each component where p differs from x?"""
+    for xi, pi in zip(x[p != x], p[p != x]):
+        delta = pi - xi
+        if not any(xi + np.sign(delta) * c * 2.0 ** k == pi for c in (1, 3)
+                   for k in np.round(np.log2(abs(delta) / c)) + [-1, 0, 1]):
+            return False
+    return True
+
+
+@pytest.mark.parametrize("name", _EDGE)
+@pytest.mark.parametrize("what", ["gradient", "hessian"])
+def test_the_real_path_steps_by_powers_of_two(name, what):
+    """The module docstring: "Steps are powers of two scaled by max(1,
+    |x_i|), so that x + h is exact": every point at which the real path
+    (method="richardson") evaluates f differs from x by a power of two
+    (or 3 times one: the eighth-order stencil's D(3h)) in each component
+    it moves, including the steps divided until f is finite next to the
+    edge of its domain. And the answer is right."""
+    f, x = _EDGE[name]
+    g, points = _recorded(f)
+    call = gradient if what == "gradient" else hessian
+    got = call(g, x, method="richardson")
+    right = call(f, x)                    # the complex step: ~1e-14
+    assert np.max(np.abs(got - right)) <= 1e-9 * np.max(np.abs(right))
+    for p in points:
+        assert _dyadic_step(x, p), p - x
+
+
+@pytest.mark.parametrize("c", [1.0, -1.0])
+def test_a_component_at_the_edge_of_the_domain_leaves_the_others_alone(c):
+    """Only the steps along x[0], next to log's domain edge (on the left
+    of x, or on the right), are divided until f is finite: the points
+    along x[1] are those taken where x[0] is far from the edge (each
+    direction starts on its own)."""
+    def f(x):
+        return np.log(c * x[0]) + np.exp(10 * x[1])  # both on Ridders' path
+
+    def steps(x, j):
+        g, points = _recorded(f)
+        gradient(g, x, method="richardson")
+        return sorted((p - x)[j] for p in points
+                      if np.count_nonzero(p != x) == 1 and p[j] != x[j])
+    near, far = np.array([c * 1e-3, 0.3]), np.array([c * 0.5, 0.3])
+    assert steps(near, 1) == steps(far, 1)
+    assert steps(near, 0) != steps(far, 0)
