@@ -957,52 +957,62 @@ class _Screen:
         if not self.t:                   # v = 0: nothing to check
             return "agree"
         F, jw, t = self.F, JV @ self.c, self.t
-        kink = False
+        kink, jump = False, 0.0
         for i in range(_SCREEN_TRIES):
             if i == len(self.samples):
                 P = F.x + t * self.steps     # x + t w, x - t w, x + 2t w...
                 self.samples.append(F.reals(P) if F.m == 1 else
                                     F.real(P, finite=False))
-            verdict = _screen_verdict(self.samples[i], F, jw, t)
+            verdict, j = _screen_verdict(self.samples[i], F, jw, t, jump)
             if verdict in ("agree", "differ"):
                 return verdict
-            kink |= verdict == "kink"    # a kink within t: maybe not at x
+            if verdict == "kink":        # a kink within t: maybe not at x
+                kink, jump = True, max(jump, j)
             t /= 16
         return "kink" if kink else "unsure"
 
 
-def _screen_verdict(Y, F, jw, t):
-    """Y = f(x + t w), f(x - t w), f(x + 2t w), f(x - 2t w); 'unsure' if t
-    is too large or a sample is not finite. The one-sided slopes are
-    compared too: J(t) = (f(x+tw) + f(x-tw) - 2f(x)) / t is ~ t f'' for
-    smooth f (J(2t) ~ 2 J(t)) but ~ the jump at a kink (J(2t) ~ J(t)),
-    which the complex step and the central difference can both miss
-    (x + abs(x) at 0 gives 1 for both). For scalar f, Y is a list and all
-    of this is arithmetic on Python floats (fast); else on arrays."""
+def _screen_verdict(Y, F, jw, t, jump=0.0):
+    """(verdict, J(t)): Y = f(x + t w), f(x - t w), f(x + 2t w),
+    f(x - 2t w); 'unsure' if t is too large or a sample is not finite.
+    The one-sided slopes are compared too: J(t) = (f(x+tw) + f(x-tw) -
+    2f(x)) / t is ~ t f'' for smooth f (J(2t) ~ 2 J(t)) but ~ the jump at
+    a kink (J(2t) ~ J(t)), which the complex step and the central
+    difference can both miss (x + abs(x) at 0 gives 1 for both): 'kink'.
+    `jump`: the J of a kink seen at a larger t; where it is below this
+    t's rounding bound, the kink would be lost in f's rounding here (1e3
+    + abs(x) at 0), so the samples cannot show it gone: 'unsure'. For
+    scalar f, Y is a list and all of this is arithmetic on Python floats
+    (fast); else on arrays."""
     if F.m == 1:
         y0, jw, yp1, ym1, yp2, ym2 = float(F.y0[0]), float(jw[0]), *Y
         if not all(map(math.isfinite, Y)):
-            return "unsure"
+            return "unsure", 0.0
         big = max(abs(yp1), abs(ym1), abs(yp2), abs(ym2), F.fmax)
         flat = abs
     else:
         y0, (yp1, ym1, yp2, ym2) = F.y0, Y
         if not np.isfinite(Y).all():
-            return "unsure"
+            return "unsure", 0.0
         big, flat = max(_norm(Y), F.fmax), _norm
     d1, d2 = (yp1 - ym1) / (2 * t), (yp2 - ym2) / (4 * t)
     j1, j2 = abs(yp1 + ym1 - 2 * y0) / t, abs(yp2 + ym2 - 2 * y0) / (2 * t)
     njw = flat(jw)
     rnd = 1e3 * _EPS * (big + F.xmax * t * njw) / t
-    if np.any((j1 > 0.75 * j2) & (j1 > rnd)) if F.m > 1 else (
-            j1 > 0.75 * j2 and j1 > rnd):
-        return "kink"
+    if F.m > 1:
+        kinks = (j1 > 0.75 * j2) & (j1 > rnd)
+        if np.any(kinks):
+            return "kink", float(np.max(j1[kinks]))
+    elif j1 > 0.75 * j2 and j1 > rnd:
+        return "kink", j1
+    if jump and jump <= rnd:
+        return "unsure", 0.0
     trunc = flat(d1 - d2)
     if trunc > 1e-3 * max(flat(d1), njw) + rnd:
-        return "unsure"
+        return "unsure", 0.0
     if flat(d1 - jw) <= 10 * trunc + rnd + 1e-12 * njw:
-        return "agree"
-    return "differ"
+        return "agree", 0.0
+    return "differ", 0.0
 
 
 def _screen_weights(k, signs=False, _cache={}):
@@ -1179,11 +1189,16 @@ def _ridders_jvp(F, dirs, h=None, refine=True):
 def _smooth_below(F, dirs, r, kink, table):
     """Is the kink seen along direction r only *near* x? Shrink the step
     until J(h) drops (then redo Ridders' method from there and return
-    True), or it is tiny (False: the kink is at x)."""
+    True), or it is tiny (False: the kink is at x). Tiny: after
+    _MAX_SHRINK divisions, or once the jump would change f by less than
+    100 rounding units of f(x) (J(h) then drops because f's rounding
+    hides the kink, not because h stepped past it: 1e3 + |x| at 0)."""
     a, jump, h = kink["output"], kink["jump"], np.array([kink["h"]])
-    one = dirs.subset([r])
+    one, noise = dirs.subset([r]), 1e2 * _EPS * abs(F.y0[a])
     for _ in range(_MAX_SHRINK):
         h /= 4
+        if jump * h[0] <= noise:
+            return False
         Yp, Ym = _sample(F, one, h, np.ones(1, bool))
         if abs(Yp[0, a] + Ym[0, a] - 2 * F.y0[a]) / h[0] <= 0.25 * jump:
             table.best[:, r] = _ridders_jvp(F, one, h, False)[:, 0]

@@ -9,7 +9,7 @@ Written against the whole population of mutmut's mutants of numeric.py
 import numpy as np
 import pytest
 
-from mathlib.numeric import gradient, hessian, jacobian
+from mathlib.numeric import derivative, gradient, hessian, jacobian
 
 
 def _recorded(f):
@@ -158,3 +158,34 @@ def test_a_component_at_the_edge_of_the_domain_leaves_the_others_alone(c):
     near, far = np.array([c * 1e-3, 0.3]), np.array([c * 0.5, 0.3])
     assert steps(near, 1) == steps(far, 1)
     assert steps(near, 0) != steps(far, 0)
+
+
+# --------------------------------------------- kinks on top of a large f
+
+_KINKS = {"abs": (np.abs, -1.0, 1.0),
+          "relu": (lambda t: np.maximum(t, 0.0), 0.0, 1.0)}
+
+
+@pytest.mark.parametrize("method", ["auto", "richardson"])
+@pytest.mark.parametrize("kink", _KINKS)
+@pytest.mark.parametrize("c, a", [(0.0, 1.0), (1e3, 1.0), (1e3, 1e-3),
+                                  (1e5, 1.0), (-1e3, 1e-2)])
+def test_a_kink_on_top_of_a_large_constant_is_refused(method, kink, c, a):
+    """c + a*kink(x[0] - 0.25) + 2 x[1] at x[0] = 0.25: the slopes jump
+    by a, which changes f by a*h at a step h, far above f's rounding
+    (|c| * eps) at the steps the real path takes; the kink is refused
+    with both slopes, whatever c. (The shrinking steps that tell a kink
+    at x from one near x must not take f's rounding, which hides the
+    kink at tiny steps, for the kink being gone: 1e3 + abs(x) at 0 gave
+    the derivative 0.)"""
+    g, left, right = _KINKS[kink]
+
+    def f(x):
+        return c + a * g(x[0] - 0.25) + 2 * x[1]
+    with pytest.raises(ValueError) as e:
+        gradient(f, np.array([0.25, 0.3]), method=method)
+    assert str(e.value) == (
+        f"f has a kink at x[0] = 0.25: left slope {a * left:.6g}, right "
+        f"slope {a * right:.6g}; the derivative does not exist there")
+    with pytest.raises(ValueError, match="f has a kink at x = 0.25"):
+        derivative(lambda t: c + a * g(t - 0.25), 0.25, method=method)
