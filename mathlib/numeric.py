@@ -963,37 +963,36 @@ class _Screen:
                 P = F.x + t * self.steps     # x + t w, x - t w, x + 2t w...
                 self.samples.append(F.reals(P) if F.m == 1 else
                                     F.real(P, finite=False))
-            verdict, j = _screen_verdict(self.samples[i], F, jw, t, jump)
+            verdict, jump = _screen_verdict(self.samples[i], F, jw, t, jump)
             if verdict in ("agree", "differ"):
                 return verdict
-            if verdict == "kink":        # a kink within t: maybe not at x
-                kink, jump = True, max(jump, j)
+            kink |= verdict == "kink"    # a kink within t: maybe not at x
             t /= 16
         return "kink" if kink else "unsure"
 
 
-def _screen_verdict(Y, F, jw, t, jump=0.0):
-    """(verdict, J(t)): Y = f(x + t w), f(x - t w), f(x + 2t w),
+def _screen_verdict(Y, F, jw, t, jump):
+    """(verdict, jump): Y = f(x + t w), f(x - t w), f(x + 2t w),
     f(x - 2t w); 'unsure' if t is too large or a sample is not finite.
     The one-sided slopes are compared too: J(t) = (f(x+tw) + f(x-tw) -
     2f(x)) / t is ~ t f'' for smooth f (J(2t) ~ 2 J(t)) but ~ the jump at
     a kink (J(2t) ~ J(t)), which the complex step and the central
     difference can both miss (x + abs(x) at 0 gives 1 for both): 'kink'.
-    `jump`: the J of a kink seen at a larger t; where it is below this
-    t's rounding bound, the kink would be lost in f's rounding here (1e3
-    + abs(x) at 0), so the samples cannot show it gone: 'unsure'. For
-    scalar f, Y is a list and all of this is arithmetic on Python floats
-    (fast); else on arrays."""
+    `jump`: the largest J of a kink seen at a larger t (0 if none),
+    returned updated; where it is below this t's rounding bound, the kink
+    would be lost in f's rounding here (1e3 + abs(x) at 0), so the
+    samples cannot show it gone: 'unsure'. For scalar f, Y is a list and
+    all of this is arithmetic on Python floats (fast); else on arrays."""
     if F.m == 1:
         y0, jw, yp1, ym1, yp2, ym2 = float(F.y0[0]), float(jw[0]), *Y
         if not all(map(math.isfinite, Y)):
-            return "unsure", 0.0
+            return "unsure", jump
         big = max(abs(yp1), abs(ym1), abs(yp2), abs(ym2), F.fmax)
         flat = abs
     else:
         y0, (yp1, ym1, yp2, ym2) = F.y0, Y
         if not np.isfinite(Y).all():
-            return "unsure", 0.0
+            return "unsure", jump
         big, flat = max(_norm(Y), F.fmax), _norm
     d1, d2 = (yp1 - ym1) / (2 * t), (yp2 - ym2) / (4 * t)
     j1, j2 = abs(yp1 + ym1 - 2 * y0) / t, abs(yp2 + ym2 - 2 * y0) / (2 * t)
@@ -1002,17 +1001,17 @@ def _screen_verdict(Y, F, jw, t, jump=0.0):
     if F.m > 1:
         kinks = (j1 > 0.75 * j2) & (j1 > rnd)
         if np.any(kinks):
-            return "kink", float(np.max(j1[kinks]))
+            return "kink", max(jump, float(np.max(j1[kinks])))
     elif j1 > 0.75 * j2 and j1 > rnd:
-        return "kink", j1
-    if jump and jump <= rnd:
-        return "unsure", 0.0
+        return "kink", max(jump, j1)
+    if 0 < jump <= rnd:
+        return "unsure", jump
     trunc = flat(d1 - d2)
     if trunc > 1e-3 * max(flat(d1), njw) + rnd:
-        return "unsure", 0.0
+        return "unsure", jump
     if flat(d1 - jw) <= 10 * trunc + rnd + 1e-12 * njw:
-        return "agree", 0.0
-    return "differ", 0.0
+        return "agree", jump
+    return "differ", jump
 
 
 def _screen_weights(k, signs=False, _cache={}):

@@ -189,3 +189,20 @@ def test_a_kink_on_top_of_a_large_constant_is_refused(method, kink, c, a):
         f"slope {a * right:.6g}; the derivative does not exist there")
     with pytest.raises(ValueError, match="f has a kink at x = 0.25"):
         derivative(lambda t: c + a * g(t - 0.25), 0.25, method=method)
+
+
+@pytest.mark.parametrize("c", [1e-9, 1.0, 1e9, 1e15])
+def test_the_complex_step_of_a_large_f_is_accepted_at_once(c):
+    """c * f for tiny and huge c, complex-safe: the screen accepts the
+    complex step at its first step t (its rounding bound scales with
+    |f|), so the gradient is exact for the documented cost, f(x), one
+    complex evaluation per direction and the screen's 4."""
+    def f(x):
+        return c * (np.exp(x[0]) * np.sin(x[1]) + x[0] ** 3 * x[1])
+    x = np.array([0.7, -0.4])
+    calls = []
+    G = gradient(lambda z: calls.append(1) or f(z), x)
+    a, b = np.exp(0.7) * np.sin(-0.4), np.exp(0.7) * np.cos(-0.4)
+    right = c * np.array([a + 3 * 0.49 * -0.4, b + 0.7 ** 3])
+    assert np.max(np.abs(G - right)) <= 4e-16 * np.max(np.abs(right))
+    assert len(calls) == 1 + 2 + 4
