@@ -59,8 +59,10 @@ of radius R, so the table starts at R / 128, with R estimated from the
 screen's own samples; for n > 3, where a step costs 20 evaluations or
 more, a pilot run along the screen's direction (4 evaluations) measures
 the convergence first, and the table starts where two steps, d and d/2,
-will do. That gives ~1e-14 (a few 1e-12 near a singularity, on the
-battery of benchmarks/numeric.py), with a third step, or a restart at a
+will do. That gives ~1e-14 to 3e-13 relative to max |H| (a few 1e-12
+near a singularity, on the battery of benchmarks/numeric.py and the
+sympy-checked family of tests/test_mutants_numeric_edges.py), with a
+third step, or a restart at a
 smaller d, when two steps do not do. The same real screen, on second
 differences, guards the answer, with the same three stages; the real
 fallback extrapolates real second differences (~1e-11; up to ~1e-10 at
@@ -348,7 +350,7 @@ def hessian(f, x, method="auto", h=None):
         The point.
     method : {"auto", "complex", "richardson", "central", "forward"}
         "auto" and "complex" extrapolate 45-degree complex steps
-        (relative error ~1e-14, see the module docstring); "auto" falls
+        (relative error ~1e-14 to 3e-13, see the module docstring); "auto" falls
         back to "richardson" (extrapolated real second differences,
         ~1e-11, up to ~1e-10 near a singularity) for f that are not
         complex-safe, even with abs and its kin continued, and raises at a kink; "central" and "forward" are
