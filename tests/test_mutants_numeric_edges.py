@@ -9,7 +9,8 @@ Written against the whole population of mutmut's mutants of numeric.py
 import numpy as np
 import pytest
 
-from mathlib.numeric import derivative, gradient, hessian, jacobian
+from mathlib.numeric import (derivative, directional_derivative, gradient,
+                             hessian, jacobian)
 
 
 def _recorded(f):
@@ -247,3 +248,61 @@ def test_complex_hessians_take_two_steps_from_the_screens_start(name, f, x,
     n = len(x)
     assert np.max(np.abs(H - right)) <= 5e-13 * np.max(np.abs(right))
     assert len(calls) == 1 + 4 + 2 * n * (n + 1)
+
+
+# ----------------------------------------- the textbook methods' step h
+
+@pytest.mark.parametrize("method", ["central", "forward"])
+def test_a_given_h_is_an_absolute_step_for_hessians(method):
+    """hessian(..., method, h): "a given absolute step h", also where
+    |x_i| > 1 (the default steps are scaled there): every point differs
+    from x by h or 2h in each component it moves."""
+    x = np.array([3.0, -40.0])
+    g, points = _recorded(lambda z: np.exp(z[0] / 4) * np.sin(z[1]))
+    hessian(g, x, method=method, h=1e-3)
+    moves = {round(abs(float(d)) / 1e-3, 9) for p in points
+             for d in (p - x)[p != x]}
+    assert moves == ({1.0} if method == "central" else {1.0, 2.0})
+
+
+@pytest.mark.parametrize("x", [1.0, -1.0])
+def test_a_step_lost_on_one_side_of_x_is_refused(x):
+    """At x = 1.0, x + 8e-17 rounds back to x but x - 8e-17 does not (the
+    spacing of floats halves below a power of two); at -1.0 the other
+    way round. A central difference needs both steps: refused, with the
+    message that says what to do."""
+    with pytest.raises(ValueError, match=r"h = 8e-17 is too small for x: "
+                       r"x \+ h == x in floating point; use a larger h"):
+        derivative(np.exp, x, method="central", h=8e-17)
+
+
+# ----------------------------------- directional derivatives on each path
+
+@pytest.mark.parametrize("n", [1, 2, 8])
+@pytest.mark.parametrize("method", ["auto", "richardson", "central"])
+def test_directional_derivative_along_a_dense_v_in_any_dimension(n, method):
+    """grad f . v for v with negative and unequal entries, where the
+    number of rows the real stencil builds (8 copies of v) or the
+    complex step's one row equals n: v itself, never the unit vectors."""
+    rng = np.random.default_rng(n)
+    x, v = rng.uniform(-1, 1, n), rng.uniform(-2, 2, n)
+    v[0] = -abs(v[0]) - 0.5
+
+    def f(z):
+        return np.sum(np.sin(z) * np.arange(1, n + 1)) + np.prod(z)
+    grad = np.cos(x) * np.arange(1, n + 1) + np.array(
+        [np.prod(np.delete(x, j)) for j in range(n)])
+    tol = 1e-7 if method == "central" else 1e-12
+    got = directional_derivative(f, x, v, method=method)
+    assert abs(got - grad @ v) <= tol * np.abs(grad) @ np.abs(v)
+
+
+def test_the_complex_step_at_a_huge_x_does_not_underflow():
+    """derivative(log, 1e300) = 1e-300: the complex step h = 1e-20 *
+    max(1, |x|) keeps Im log(x + i h) = h / x from underflowing (an
+    unscaled h would give 0, rejected by the screen, and the real path):
+    exact, for f(x), one complex evaluation and the screen's 4."""
+    calls = []
+    got = derivative(lambda t: calls.append(1) or np.log(t), 1e300)
+    assert got == pytest.approx(1e-300, rel=1e-15)
+    assert len(calls) == 1 + 1 + 4
