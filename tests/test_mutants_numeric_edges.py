@@ -306,3 +306,71 @@ def test_the_complex_step_at_a_huge_x_does_not_underflow():
     got = derivative(lambda t: calls.append(1) or np.log(t), 1e300)
     assert got == pytest.approx(1e-300, rel=1e-15)
     assert len(calls) == 1 + 1 + 4
+
+
+def test_np_sum_of_nested_lists_with_axis_dtype_and_initial_into_out():
+    """np.sum(list, axis, dtype, out, where=...) on complexified scalars:
+    every argument is numpy's (here x[2] is left out) and the complex
+    step is kept."""
+    def f(x):
+        out = np.zeros_like(x[:2])
+        rows = [[np.abs(x[0]) ** 3, np.abs(x[1]) ** 3],
+                [np.abs(x[2]) ** 3, np.abs(x[3]) ** 3]]
+        np.sum(rows, 0, x.dtype, out, where=[[True, True], [False, True]])
+        return np.sum(out)
+    x = np.array([0.8, -0.6, 1.2, -0.4])
+    calls = []
+    G = gradient(lambda z: calls.append(1) or f(z), x)
+    right = 3 * np.abs(x) * x * [1, 1, 0, 1]
+    assert np.max(np.abs(G - right)) <= 1e-15 * np.max(np.abs(right))
+    assert len(calls) <= 1 + 4 + 4 + 4
+
+
+def test_a_ufunc_with_out_returns_out_on_complexified_points():
+    """y = np.multiply(a, b, out=buf) returns buf, as numpy does: f may
+    use the returned array."""
+    def f(x):
+        buf = np.empty_like(x)
+        y = np.multiply(np.abs(x), x, out=buf)
+        return y.dot(x)
+    x = np.array([0.8, -0.6, 1.2, -0.4])
+    calls = []
+    G = gradient(lambda z: calls.append(1) or f(z), x)
+    right = 3 * np.abs(x) * x
+    assert np.max(np.abs(G - right)) <= 1e-15 * np.max(np.abs(right))
+    assert len(calls) <= 1 + 4 + 4 + 4
+
+
+def test_a_forward_hessian_of_81_variables():
+    """method="forward" for n = 81, where the points are built one at a
+    time: only x + d u and x + 2 d u (no x - d u), ~1e-5."""
+    x = np.linspace(-1.0, 1.0, 81)
+    g, points = _recorded(lambda z: np.sum(z ** 3) + z[0] * z[80])
+    H = hessian(g, x, method="forward")
+    right = np.diag(6 * x)
+    right[0, 80] = right[80, 0] = 1.0
+    assert np.max(np.abs(H - right)) <= 1e-4
+    assert len(points) == 1 + 2 * 81 * 82 // 2
+
+
+def test_the_second_hessian_of_an_f_known_not_complex_safe_goes_real():
+    """math.exp in f fails at complex points, which is remembered for that
+    function: its next Hessian costs f(x), the kink check of the real
+    path (as gradient by "richardson") and the real tables (as hessian by
+    "richardson"), with no complex attempt and no screen."""
+    import math
+
+    def f(z):
+        return math.exp(z[0]) * z[1] + z[1] ** 3
+    x = np.array([0.3, 0.7])
+    g, points = _recorded(f)
+    hessian(g, x)
+    first = len(points)
+    points.clear()
+    H = hessian(g, x)
+    g2, p2 = _recorded(f)
+    gradient(g2, x, method="richardson")
+    hessian(g2, x, method="richardson")
+    assert len(points) == len(p2) - 1 < first
+    np.testing.assert_allclose(H, [[math.exp(0.3) * 0.7, math.exp(0.3)],
+                                   [math.exp(0.3), 6 * 0.7]], rtol=1e-9)
