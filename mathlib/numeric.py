@@ -350,11 +350,12 @@ def hessian(f, x, method="auto", h=None):
         The point.
     method : {"auto", "complex", "richardson", "central", "forward"}
         "auto" and "complex" extrapolate 45-degree complex steps
-        (relative error ~1e-14 to 3e-13, see the module docstring); "auto" falls
-        back to "richardson" (extrapolated real second differences,
-        ~1e-11, up to ~1e-10 near a singularity) for f that are not
-        complex-safe, even with abs and its kin continued, and raises at a kink; "central" and "forward" are
-        the textbook second differences with step h.
+        (relative error ~1e-14 to 3e-13, see the module docstring);
+        "auto" falls back to "richardson" (extrapolated real second
+        differences, ~1e-11, up to ~1e-10 near a singularity) for f
+        that are not complex-safe, even with abs and its kin continued,
+        and raises at a kink; "central" and "forward" are the textbook
+        second differences with step h.
     h : float, optional
         Step of the "central" and "forward" methods.
 
