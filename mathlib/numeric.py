@@ -59,11 +59,17 @@ of radius R, so the table starts at R / 128, with R estimated from the
 screen's own samples; for n > 3, where a step costs 20 evaluations or
 more, a pilot run along the screen's direction (4 evaluations) measures
 the convergence first, and the table starts where two steps, d and d/2,
-will do. That gives ~1e-14 (a few 1e-12 near a singularity, on the
-battery of benchmarks/numeric.py), with a third step, or a restart at a
+will do. That gives ~1e-14 to 3e-13 relative to max |H| (a few 1e-12
+near a singularity, on the battery of benchmarks/numeric.py and the
+sympy-checked family of tests/test_mutants_numeric_edges.py), with a
+third step, or a restart at a
 smaller d, when two steps do not do. The same real screen, on second
 differences, guards the answer, with the same three stages; the real
-fallback extrapolates real second differences (~1e-11). Steps are powers
+fallback extrapolates real second differences (~1e-11; up to ~1e-10 at
+steep points and at distances down to ~1e-3 from a singularity, 8e-10
+for log det X with cond(X) = 2000; closer to a singularity the steps
+must be smaller, and the rounding of f's other terms, eps |f| / d^2,
+grows). Steps are powers
 of two scaled by max(1, |x_i|), so that ``x + h`` is exact and large
 arguments work.
 
@@ -344,11 +350,12 @@ def hessian(f, x, method="auto", h=None):
         The point.
     method : {"auto", "complex", "richardson", "central", "forward"}
         "auto" and "complex" extrapolate 45-degree complex steps
-        (relative error ~1e-14, see the module docstring); "auto" falls
-        back to "richardson" (extrapolated real second differences,
-        ~1e-11) for f that are not complex-safe, even with abs and its
-        kin continued, and raises at a kink; "central" and "forward" are
-        the textbook second differences with step h.
+        (relative error ~1e-14 to 3e-13, see the module docstring);
+        "auto" falls back to "richardson" (extrapolated real second
+        differences, ~1e-11, up to ~1e-10 near a singularity) for f
+        that are not complex-safe, even with abs and its kin continued,
+        and raises at a kink; "central" and "forward" are the textbook
+        second differences with step h.
     h : float, optional
         Step of the "central" and "forward" methods.
 
@@ -953,13 +960,13 @@ class _Screen:
         if not self.t:                   # v = 0: nothing to check
             return "agree"
         F, jw, t = self.F, JV @ self.c, self.t
-        kink = False
+        kink, jump = False, 0.0
         for i in range(_SCREEN_TRIES):
             if i == len(self.samples):
                 P = F.x + t * self.steps     # x + t w, x - t w, x + 2t w...
                 self.samples.append(F.reals(P) if F.m == 1 else
                                     F.real(P, finite=False))
-            verdict = _screen_verdict(self.samples[i], F, jw, t)
+            verdict, jump = _screen_verdict(self.samples[i], F, jw, t, jump)
             if verdict in ("agree", "differ"):
                 return verdict
             kink |= verdict == "kink"    # a kink within t: maybe not at x
@@ -967,38 +974,47 @@ class _Screen:
         return "kink" if kink else "unsure"
 
 
-def _screen_verdict(Y, F, jw, t):
-    """Y = f(x + t w), f(x - t w), f(x + 2t w), f(x - 2t w); 'unsure' if t
-    is too large or a sample is not finite. The one-sided slopes are
-    compared too: J(t) = (f(x+tw) + f(x-tw) - 2f(x)) / t is ~ t f'' for
-    smooth f (J(2t) ~ 2 J(t)) but ~ the jump at a kink (J(2t) ~ J(t)),
-    which the complex step and the central difference can both miss
-    (x + abs(x) at 0 gives 1 for both). For scalar f, Y is a list and all
-    of this is arithmetic on Python floats (fast); else on arrays."""
+def _screen_verdict(Y, F, jw, t, jump):
+    """(verdict, jump): Y = f(x + t w), f(x - t w), f(x + 2t w),
+    f(x - 2t w); 'unsure' if t is too large or a sample is not finite.
+    The one-sided slopes are compared too: J(t) = (f(x+tw) + f(x-tw) -
+    2f(x)) / t is ~ t f'' for smooth f (J(2t) ~ 2 J(t)) but ~ the jump at
+    a kink (J(2t) ~ J(t)), which the complex step and the central
+    difference can both miss (x + abs(x) at 0 gives 1 for both): 'kink'.
+    `jump`: the largest J of a kink seen at a larger t (0 if none),
+    returned updated; where it is below this t's rounding bound, the kink
+    would be lost in f's rounding here (1e3 + abs(x) at 0), so the
+    samples cannot show it gone: 'unsure'. For scalar f, Y is a list and
+    all of this is arithmetic on Python floats (fast); else on arrays."""
     if F.m == 1:
         y0, jw, yp1, ym1, yp2, ym2 = float(F.y0[0]), float(jw[0]), *Y
         if not all(map(math.isfinite, Y)):
-            return "unsure"
+            return "unsure", jump
         big = max(abs(yp1), abs(ym1), abs(yp2), abs(ym2), F.fmax)
         flat = abs
     else:
         y0, (yp1, ym1, yp2, ym2) = F.y0, Y
         if not np.isfinite(Y).all():
-            return "unsure"
+            return "unsure", jump
         big, flat = max(_norm(Y), F.fmax), _norm
     d1, d2 = (yp1 - ym1) / (2 * t), (yp2 - ym2) / (4 * t)
     j1, j2 = abs(yp1 + ym1 - 2 * y0) / t, abs(yp2 + ym2 - 2 * y0) / (2 * t)
     njw = flat(jw)
     rnd = 1e3 * _EPS * (big + F.xmax * t * njw) / t
-    if np.any((j1 > 0.75 * j2) & (j1 > rnd)) if F.m > 1 else (
-            j1 > 0.75 * j2 and j1 > rnd):
-        return "kink"
+    if F.m > 1:
+        kinks = (j1 > 0.75 * j2) & (j1 > rnd)
+        if np.any(kinks):
+            return "kink", max(jump, float(np.max(j1[kinks])))
+    elif j1 > 0.75 * j2 and j1 > rnd:
+        return "kink", max(jump, j1)
+    if 0 < jump <= rnd:
+        return "unsure", jump
     trunc = flat(d1 - d2)
     if trunc > 1e-3 * max(flat(d1), njw) + rnd:
-        return "unsure"
+        return "unsure", jump
     if flat(d1 - jw) <= 10 * trunc + rnd + 1e-12 * njw:
-        return "agree"
-    return "differ"
+        return "agree", jump
+    return "differ", jump
 
 
 def _screen_weights(k, signs=False, _cache={}):
@@ -1175,11 +1191,16 @@ def _ridders_jvp(F, dirs, h=None, refine=True):
 def _smooth_below(F, dirs, r, kink, table):
     """Is the kink seen along direction r only *near* x? Shrink the step
     until J(h) drops (then redo Ridders' method from there and return
-    True), or it is tiny (False: the kink is at x)."""
+    True), or it is tiny (False: the kink is at x). Tiny: after
+    _MAX_SHRINK divisions, or once the jump would change f by less than
+    100 rounding units of f(x) (J(h) then drops because f's rounding
+    hides the kink, not because h stepped past it: 1e3 + |x| at 0)."""
     a, jump, h = kink["output"], kink["jump"], np.array([kink["h"]])
-    one = dirs.subset([r])
+    one, noise = dirs.subset([r]), 1e2 * _EPS * abs(F.y0[a])
     for _ in range(_MAX_SHRINK):
         h /= 4
+        if jump * h[0] <= noise:
+            return False
         Yp, Ym = _sample(F, one, h, np.ones(1, bool))
         if abs(Yp[0, a] + Ym[0, a] - 2 * F.y0[a]) / h[0] <= 0.25 * jump:
             table.best[:, r] = _ridders_jvp(F, one, h, False)[:, 0]
@@ -1202,7 +1223,9 @@ def _finite_start(F, dirs, h):
     f(x - h v) are finite; return those values, (k, m) each."""
     Yp, Ym = np.empty((dirs.k, F.m)), np.empty((dirs.k, F.m))
     todo = np.arange(dirs.k)
-    for _ in range(_MAX_SHRINK):
+    for shrink in range(_MAX_SHRINK):
+        if shrink:
+            h[todo] /= 4
         P = F.real(dirs.points(F.x, h, todo), finite=False)
         M = F.real(dirs.points(F.x, -h, todo), finite=False)
         ok = np.isfinite(P).all(axis=1) & np.isfinite(M).all(axis=1)
@@ -1210,7 +1233,6 @@ def _finite_start(F, dirs, h):
         todo, first = todo[~ok], np.argmin(ok)
         if len(todo) == 0:
             return Yp, Ym
-        h[todo] /= 4
     Y = P if not np.isfinite(P[first]).all() else M
     z = dirs.points(F.x, (1.0 if Y is P else -1.0) * h, [todo[0]])[0]
     bad = describe_bad(Y[first].reshape(F.out_shape))
@@ -1413,10 +1435,14 @@ def _hessian_extrapolated(F, kind, d, screen=None):
     y = 20 needs three levels from d/4, two from d/16; a polynomial's
     levels agree to rounding from any step). Where the first two levels
     agree to rounding (a form along which f is a polynomial of degree
-    < 6), the larger step is kept, as it has less rounding. Real: the same
-    with a series in d**2. When the first two levels differ by more than
-    1%, d is far too large for f: the table restarts at a 16 times smaller
-    d. The first two levels of a table are evaluated in one batch (for
+    < 6), the larger step is kept, as it has less rounding. When the first
+    two complex levels differ by more than 1%, d is far too large for f:
+    the table restarts at a 16 times smaller d. Real: the same with a
+    series in d**2, without the restart: a real second difference's
+    rounding grows like 1/d^2, and the table that goes on from d keeps
+    its larger steps for the extrapolation (a restart cost a factor of 10
+    to 100 near singularities, to ~2e-9, for ~10% fewer evaluations). The
+    first two levels of a table are evaluated in one batch (for
     n <= _SMALL, where they usually suffice, on Python floats: see
     `_two_levels`)."""
     if screen is not None and kind != "real":
@@ -1443,7 +1469,8 @@ def _hessian_extrapolated(F, kind, d, screen=None):
         if level < len(Qs):
             continue
         d, level = d / 2 ** len(Qs), 0          # the next step
-        if table.levels == 2 and table.err > 1e-2 * _norm(table.best):
+        if kind != "real" and table.levels == 2 \
+                and table.err > 1e-2 * _norm(table.best):
             d /= 8
             Qs, rnds = _quadratic_forms(pairs, [d, d / 2], kind)
             table, first = new_table(), Qs[0]
@@ -1519,16 +1546,17 @@ def _finite_forms(pairs, d, kind, Y=None):
     """(Q, rnd, d): the quadratic forms at the first steps d and d/2 (d
     divided by 4 until they are finite), as `_quadratic_forms` returns
     them (from the values Y at d, d/2 if given), and that d."""
-    for _ in range(_MAX_SHRINK):
+    for shrink in range(_MAX_SHRINK):
+        if shrink:
+            d, Y = d / 4, None
         Q, rnd = _quadratic_forms(pairs, [d, d / 2], kind, Y)
         if _finite(Q):
             return Q, rnd, d
-        d, Y = d / 4, None
     if kind != "real":
         raise _NotComplexSafe("f is not finite at complex points",
                               lasting=False)
     raise ValueError(f"f is not finite at points x + d*u for any d >= "
-                     f"{d:.3g} (u = e[j] + e[k], scaled)")
+                     f"{d / 2:.3g} (u = e[j] + e[k], scaled)")
 
 
 class _HessianScreen:
