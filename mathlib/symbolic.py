@@ -20,6 +20,7 @@ asking sympy to prove it; see its docstring for exactly what "equal" means.
 """
 
 import numbers
+from decimal import Decimal
 
 import numpy as np
 import sympy as sp
@@ -422,13 +423,27 @@ def _value(expr, subs):
 
 def _fmt(*values):
     """Format numbers with 6 significant digits, or more if needed to
-    tell them apart."""
-    for digits in range(6, 26):
-        out = [sp.Float(v).__format__(f".{digits}g") if digits > 16
-               else f"{float(v):.{digits}g}" for v in values]
+    tell them apart: at most 26, which always do for two values the
+    screen separates (they differ by more than 1e-25 of the larger)."""
+    for digits in range(6, 27):
+        out = [_g(v, digits) for v in values]
         if len(set(out)) == len(out):
             break
     return out[0] if len(out) == 1 else out
+
+
+def _g(v, digits):
+    """v rounded to `digits` significant digits, written as Python's
+    "g" format writes a float ("0.5", "1e-05", "1.5e+30"), but from the
+    exact value: a float has only 16 digits, and rounding the float
+    again could change the last one."""
+    exact = Decimal(str(sp.Float(v, DIGITS)))
+    mantissa, exponent = f"{exact:.{digits - 1}e}".split("e")
+    exponent = int(exponent)
+    if -4 <= exponent < digits:              # fixed point, as "g" does
+        text = f"{Decimal(mantissa).scaleb(exponent):f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return f"{mantissa.rstrip('0').rstrip('.')}e{exponent:+03d}"
 
 
 def _points(n):
