@@ -332,7 +332,8 @@ class Equivalence:
         samples agree), "sample" (a sample point separates them), "shape"
         or "undecided".
     samples : int
-        Number of points where both sides were real and finite.
+        Number of points where both sides were real and finite (for
+        matrices, in the entry with the fewest such points).
     """
 
     def __init__(self, equal, reason, witness=None, method="",
@@ -528,9 +529,11 @@ def equivalent(a, b, domain=None, *, samples=12, seed=0):
     Method. The free symbols of both sides (matched by name) are sampled
     at ``samples`` random points of the domain, and both sides are
     evaluated with 40 significant digits. Points where either side is not
-    real and finite (a pole, log of a negative number, ...) are skipped,
-    so "equal" means: equal wherever both sides are real and defined in
-    the domain. If a point separates the sides (relative difference above
+    real and finite (a pole, log of a negative number, ...) are skipped
+    (at most ``4 * samples`` points are drawn in all), so "equal" means:
+    equal wherever both sides are real and defined in the domain.
+    Matrices are compared entry by entry, and each entry needs its own
+    samples (the count is that of the entry with the fewest). If a point separates the sides (relative difference above
     1e-25), the answer is False with that point as the witness. If all
     samples agree, sympy is asked to prove it (``simplify(a - b) == 0``
     or ``a.equals(b)``), with every symbol declared real and with the sign
@@ -615,23 +618,25 @@ def _screen(pairs, cols, domain, samples, seed):
     intervals = {n: _interval(g, domain) for n, g in groups.items()}
     rtol, floats = _rtol(pairs)
     rng = np.random.default_rng(seed)
-    used, tries = 0, 0
-    while used < (samples if free else 1) and tries < 4 * samples:
+    # points where each entry's sides are both real and finite: every
+    # entry of a matrix needs its own samples (an entry real only where
+    # no point fell was never compared)
+    used, tries = [0] * len(pairs), 0
+    while min(used) < (samples if free else 1) and tries < 4 * samples:
         tries += 1
         point = {n: _sample(*intervals[n], any(s.is_integer for s in g),
                             rng) for n, g in groups.items()}
         subs = {s: point[n] for n, g in groups.items() for s in g}
-        usable = False
+        before = min(used)
         for k, (ea, eb) in enumerate(pairs):
             va, vb = _value(ea, subs), _value(eb, subs)
             if va is None or vb is None:
                 continue            # a side is not real and finite here
-            usable = True
+            used[k] += 1
             if abs(va - vb) > rtol * max(1, abs(va), abs(vb)):
                 entry = None if cols is None else divmod(k, cols)
-                return _differ(point, groups, entry, va, vb, used)
-        used += usable
-    return _verdict(pairs, groups, intervals, floats, rtol, used)
+                return _differ(point, groups, entry, va, vb, before)
+    return _verdict(pairs, groups, intervals, floats, rtol, min(used))
 
 
 def _differ(point, groups, entry, va, vb, used):
