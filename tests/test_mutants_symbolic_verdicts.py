@@ -161,3 +161,70 @@ def test_an_integer_variable_is_an_integer_in_the_proof():
 def test_piecewise_functions_are_proved_through_piecewise(a, b):
     r = equivalent(a, b, domain=(-1, 1))
     assert r and r.method == "symbolic", r.reason
+
+
+# ------------------------------------------------ what counts as a proof
+
+# real only for x in (0.999, 1), where no sample of (-1, 1) falls
+TINY = sp.sqrt(x - R(999, 1000))
+# cos(pi/7) + cos(3 pi/7) + cos(5 pi/7) = 1/2: simplify cannot show it,
+# a.equals(b) can
+SEVENTHS = (sp.cos(sp.pi / 7) + sp.cos(3 * sp.pi / 7)
+            + sp.cos(5 * sp.pi / 7), R(1, 2))
+
+
+def test_a_formula_is_not_proved_equal_to_its_negative():
+    """TINY and -TINY differ wherever they are real; no sample is real,
+    and nothing proves them equal: undecided."""
+    r = equivalent(TINY, -TINY, domain=(-1, 1))
+    assert not r and r.method == "undecided" and r.samples == 0
+
+
+@pytest.mark.parametrize("first", [
+    (x, x),                                           # expand() shows it
+    (sp.sin(x) ** 2 + sp.cos(x) ** 2, 1),             # simplify() does
+    SEVENTHS,                                         # a.equals(b) does
+], ids=["expand", "simplify", "equals"])
+def test_every_entry_of_a_matrix_must_be_compared(first):
+    """A matrix whose first entries agree everywhere and whose last
+    entry is real only where no point fell: that entry was never
+    compared, and proving the others proves nothing about it."""
+    a = sp.Matrix([[first[0], x], [x ** 2, TINY]])
+    b = sp.Matrix([[first[1], x], [x ** 2, -TINY]])
+    r = equivalent(a, b, domain=(-1, 1))
+    assert not r and r.method == "undecided" and r.samples == 0, r.reason
+
+
+def test_a_matrix_entry_needs_its_own_samples():
+    """log(x) is real on half of (-2, 2): the points drawn go on until
+    that entry, too, has its 12, and the verdict counts those."""
+    r = equivalent(sp.Matrix([x, sp.log(x)]),
+                   sp.Matrix([x, sp.log(x ** 2) / 2]))
+    assert r and r.method == "numeric" and r.samples == 12
+    assert r.reason.startswith("12 random points agree")
+
+
+def test_what_simplify_cannot_prove_a_equals_b_can():
+    r = equivalent(*SEVENTHS)
+    assert r and r.method == "symbolic"
+    assert r.reason == "sympy proves a - b = 0 (and 1 random point agrees)"
+
+
+def test_a_proof_without_any_real_sample_says_only_that():
+    r = equivalent(TINY * (sp.sin(x) ** 2 + sp.cos(x) ** 2), TINY,
+                   domain=(-1, 1))
+    assert r and r.method == "symbolic" and r.samples == 0
+    assert r.reason == "sympy proves a - b = 0"
+
+
+def test_a_float_constant_is_equal_within_its_precision():
+    """0.10000000000005 (a Float) and 1/10 differ by the exact number
+    5e-14, below the Float's 1e-12: equal, on the one point a formula
+    without variables has ("numeric": it is a float's word, not a
+    proof). The same difference between exact numbers is seen."""
+    r = equivalent(sp.Float("0.10000000000005"), R(1, 10))
+    assert r and r.method == "numeric" and r.samples == 1
+    assert r.reason == ("1 random point agrees to 1e-12 relative (40 "
+                        "digits); sympy could not prove it symbolically")
+    r = equivalent(R(1, 10) + R(5, 10 ** 14), R(1, 10))
+    assert not r and r.method == "sample"
