@@ -396,14 +396,18 @@ def _interval(symbols, domain):
 
 def _sample(lo, hi, integer, rng):
     """One sample point in the open interval (lo, hi), exact and short
-    (6 significant digits, or an integer for integer symbols)."""
+    (6 significant digits, more where the interval is too narrow for 6,
+    or an integer for integer symbols)."""
     if integer:
         first, last = np.ceil(lo + 1e-9), np.floor(hi - 1e-9)
         return sp.Integer(int(rng.integers(first, last + 1)))
     while True:
-        t = sp.Rational(f"{rng.uniform(lo, hi):.6g}")
-        if lo < t < hi:
-            return t
+        u = rng.uniform(lo, hi)
+        # 17 digits write any float exactly: t is u itself at the latest
+        for digits in range(6, 18):
+            t = sp.Rational(f"{u:.{digits}g}")
+            if lo < t < hi:
+                return t
 
 
 def _value(expr, subs):
