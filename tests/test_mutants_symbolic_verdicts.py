@@ -180,6 +180,13 @@ def test_a_formula_is_not_proved_equal_to_its_negative():
     assert not r and r.method == "undecided" and r.samples == 0
 
 
+def test_a_constant_difference_where_no_sample_is_real_is_found():
+    """TINY + 1 and TINY differ by exactly 1, but no sample is real:
+    sympy sees the nonzero constant (a difference of 1 is no proof)."""
+    r = equivalent(TINY + 1, TINY, domain=(-1, 1))
+    assert not r and r.method == "symbolic" and r.samples == 0
+
+
 @pytest.mark.parametrize("first", [
     (x, x),                                           # expand() shows it
     (sp.sin(x) ** 2 + sp.cos(x) ** 2, 1),             # simplify() does
