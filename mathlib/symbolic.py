@@ -403,7 +403,7 @@ def _sample(lo, hi, integer, rng):
         return sp.Integer(int(rng.integers(first, last + 1)))
     while True:
         u = rng.uniform(lo, hi)
-        # 17 digits write any float exactly: t is u itself at the latest
+        # 17 digits tell any two floats apart: t is inside if u is
         for digits in range(6, 18):
             t = sp.Rational(f"{u:.{digits}g}")
             if lo < t < hi:
