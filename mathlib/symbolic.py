@@ -401,13 +401,16 @@ def _sample(lo, hi, integer, rng):
     if integer:
         first, last = np.ceil(lo + 1e-9), np.floor(hi - 1e-9)
         return sp.Integer(int(rng.integers(first, last + 1)))
-    while True:
+    for _ in range(100):
         u = rng.uniform(lo, hi)
         # 17 digits tell any two floats apart: t is inside if u is
         for digits in range(6, 18):
             t = sp.Rational(f"{u:.{digits}g}")
             if lo < t < hi:
                 return t
+    # (lo, hi) holds no float and no rounding of one: e.g. two
+    # neighbouring floats; their exact midpoint lies strictly inside
+    return (sp.Rational(lo) + sp.Rational(hi)) / 2
 
 
 def _value(expr, subs):

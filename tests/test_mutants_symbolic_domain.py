@@ -8,6 +8,7 @@ finite are skipped; each matrix entry is compared on its own samples;
 exact values agree to 1e-25 of the larger (absolute below 1). Each
 promise is checked here through the verdict, at its edge.
 """
+import numpy as np
 import pytest
 import sympy as sp
 
@@ -171,3 +172,20 @@ def test_the_printed_point_is_the_point_itself(seed):
                    r.reason.split(" at ")[1].split(":")[0].split(", "))
     assert float(printed["x"]) == r.witness["point"][x]
     assert float(printed["y"]) == r.witness["point"][y]
+
+
+
+@pytest.mark.parametrize("lo", [1.0, 3.4270667432051733, 1.1079342726008505])
+def test_an_interval_between_neighbouring_floats_is_sampled(lo):
+    """(lo, the next float) holds no float, and for the last two no
+    rounding of one either: the samples are exact numbers strictly
+    inside (equivalent used to draw forever there)."""
+    hi = float(np.nextafter(lo, 10.0))
+    lo_, hi_ = R(lo), R(hi)
+    r = equivalent(sp.Abs(x - lo_) + sp.Abs(hi_ - x), hi_ - lo_,
+                   domain=(lo, hi))
+    assert r and r.samples == 12
+    r = equivalent(x, x + 1, domain=(lo, hi))
+    assert not r and lo <= r.witness["point"][x] <= hi
+    r = equivalent(1 / ((x - lo_) * (hi_ - x)), 0, domain=(lo, hi))
+    assert not r and r.method == "sample"
