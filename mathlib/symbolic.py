@@ -20,6 +20,7 @@ asking sympy to prove it; see its docstring for exactly what "equal" means.
 """
 
 import numbers
+from decimal import Decimal
 
 import numpy as np
 import sympy as sp
@@ -331,7 +332,8 @@ class Equivalence:
         samples agree), "sample" (a sample point separates them), "shape"
         or "undecided".
     samples : int
-        Number of points where both sides were real and finite.
+        Number of points where both sides were real and finite (for
+        matrices, in the entry with the fewest such points).
     """
 
     def __init__(self, equal, reason, witness=None, method="",
@@ -394,14 +396,21 @@ def _interval(symbols, domain):
 
 def _sample(lo, hi, integer, rng):
     """One sample point in the open interval (lo, hi), exact and short
-    (6 significant digits, or an integer for integer symbols)."""
+    (6 significant digits, more where the interval is too narrow for 6,
+    or an integer for integer symbols)."""
     if integer:
         first, last = np.ceil(lo + 1e-9), np.floor(hi - 1e-9)
         return sp.Integer(int(rng.integers(first, last + 1)))
-    while True:
-        t = sp.Rational(f"{rng.uniform(lo, hi):.6g}")
-        if lo < t < hi:
-            return t
+    for _ in range(100):
+        u = rng.uniform(lo, hi)
+        # 17 digits tell any two floats apart: t is inside if u is
+        for digits in range(6, 18):
+            t = sp.Rational(f"{u:.{digits}g}")
+            if lo < t < hi:
+                return t
+    # (lo, hi) holds no float and no rounding of one: e.g. two
+    # neighbouring floats; their exact midpoint lies strictly inside
+    return (sp.Rational(lo) + sp.Rational(hi)) / 2
 
 
 def _value(expr, subs):
@@ -422,13 +431,27 @@ def _value(expr, subs):
 
 def _fmt(*values):
     """Format numbers with 6 significant digits, or more if needed to
-    tell them apart."""
-    for digits in range(6, 26):
-        out = [sp.Float(v).__format__(f".{digits}g") if digits > 16
-               else f"{float(v):.{digits}g}" for v in values]
+    tell them apart: at most 26, which always do for two values the
+    screen separates (they differ by more than 1e-25 of the larger)."""
+    for digits in range(6, 27):
+        out = [_g(v, digits) for v in values]
         if len(set(out)) == len(out):
             break
     return out[0] if len(out) == 1 else out
+
+
+def _g(v, digits):
+    """v rounded to `digits` significant digits, written as Python's
+    "g" format writes a float ("0.5", "1e-05", "1.5e+30"), but from the
+    exact value: a float has only 16 digits, and rounding the float
+    again could change the last one."""
+    exact = Decimal(str(sp.Float(v, DIGITS)))
+    mantissa, exponent = f"{exact:.{digits - 1}e}".split("e")
+    exponent = int(exponent)
+    if -4 <= exponent < digits:              # fixed point, as "g" does
+        text = f"{Decimal(mantissa).scaleb(exponent):f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return f"{mantissa.rstrip('0').rstrip('.')}e{exponent:+03d}"
 
 
 def _points(n):
@@ -513,9 +536,11 @@ def equivalent(a, b, domain=None, *, samples=12, seed=0):
     Method. The free symbols of both sides (matched by name) are sampled
     at ``samples`` random points of the domain, and both sides are
     evaluated with 40 significant digits. Points where either side is not
-    real and finite (a pole, log of a negative number, ...) are skipped,
-    so "equal" means: equal wherever both sides are real and defined in
-    the domain. If a point separates the sides (relative difference above
+    real and finite (a pole, log of a negative number, ...) are skipped
+    (at most ``4 * samples`` points are drawn in all), so "equal" means:
+    equal wherever both sides are real and defined in the domain.
+    Matrices are compared entry by entry, and each entry needs its own
+    samples (the count is that of the entry with the fewest). If a point separates the sides (relative difference above
     1e-25), the answer is False with that point as the witness. If all
     samples agree, sympy is asked to prove it (``simplify(a - b) == 0``
     or ``a.equals(b)``), with every symbol declared real and with the sign
@@ -600,23 +625,25 @@ def _screen(pairs, cols, domain, samples, seed):
     intervals = {n: _interval(g, domain) for n, g in groups.items()}
     rtol, floats = _rtol(pairs)
     rng = np.random.default_rng(seed)
-    used, tries = 0, 0
-    while used < (samples if free else 1) and tries < 4 * samples:
+    # points where each entry's sides are both real and finite: every
+    # entry of a matrix needs its own samples (an entry real only where
+    # no point fell was never compared)
+    used, tries = [0] * len(pairs), 0
+    while min(used) < (samples if free else 1) and tries < 4 * samples:
         tries += 1
         point = {n: _sample(*intervals[n], any(s.is_integer for s in g),
                             rng) for n, g in groups.items()}
         subs = {s: point[n] for n, g in groups.items() for s in g}
-        usable = False
+        before = min(used)
         for k, (ea, eb) in enumerate(pairs):
             va, vb = _value(ea, subs), _value(eb, subs)
             if va is None or vb is None:
                 continue            # a side is not real and finite here
-            usable = True
+            used[k] += 1
             if abs(va - vb) > rtol * max(1, abs(va), abs(vb)):
                 entry = None if cols is None else divmod(k, cols)
-                return _differ(point, groups, entry, va, vb, used)
-        used += usable
-    return _verdict(pairs, groups, intervals, floats, rtol, used)
+                return _differ(point, groups, entry, va, vb, before)
+    return _verdict(pairs, groups, intervals, floats, rtol, min(used))
 
 
 def _differ(point, groups, entry, va, vb, used):
