@@ -360,12 +360,11 @@ def stage():
             _write_if_changed(target, json.dumps(nb, indent=1) + "\n")
         else:
             _copy_if_changed(path, target)
+    # every local Sphinx extension the staged _config.yml names
+    extensions = [ROOT / folder / f"{name}.py" for name, folder in
+                  staged_config()["sphinx"]["local_extensions"].items()]
     for extra in [ROOT / "book" / "references.bib", ROOT / "_toc.yml",
-                  ROOT / "tools" / "sphinx_offline.py",
-                  ROOT / "tools" / "sphinx_figures.py",
-                  ROOT / "tools" / "book_bibliography.py",
-                  ROOT / "tools" / "sphinx_pdf.py",
-                  *sorted(LATEX_FILES.rglob("*"))]:
+                  *extensions, *sorted(LATEX_FILES.rglob("*"))]:
         if extra.is_file():
             target = SRC / extra.relative_to(ROOT)
             wanted.add(target)
