@@ -380,15 +380,21 @@ def test_a_display_that_scrolls_takes_the_keyboard(browser, site):
         context.close()
 
 
-# Select from the start of a paragraph's first text to the end of its last
-# (a drag across it), copy, and return what the page put on the clipboard.
-COPY_SELECTION = """(selector) => {
-  const p = document.querySelector(selector);
+# Select a paragraph (a drag across it), or with `inside` its first
+# formula's first two characters, copy, and return what the page put on
+# the clipboard.
+COPY_SELECTION = """([selector, inside]) => {
   const range = document.createRange();
-  range.selectNodeContents(p);
-  const selection = getSelection();
-  selection.removeAllRanges();
-  selection.addRange(range);
+  if (inside) {
+    const chars = document.querySelector(selector + ' mjx-math')
+                          .querySelectorAll('mjx-c');
+    range.setStart(chars[0].firstChild, 0);
+    range.setEnd(chars[1].firstChild, 1);
+  } else {
+    range.selectNodeContents(document.querySelector(selector));
+  }
+  getSelection().removeAllRanges();
+  getSelection().addRange(range);
   let copied = null;
   const read = (e) => { copied = e.clipboardData.getData('text/plain'); };
   document.addEventListener('copy', read);  // after the page's own handler
@@ -402,7 +408,7 @@ def test_copying_text_copies_each_formulas_tex(browser, site):
     """A reader copies a sentence with formulas into a note or a notebook:
     each formula arrives as its TeX between dollars, in its place in the
     sentence (book/_static/math-copy.js), not as the characters MathJax
-    draws ("x2y+y3")."""
+    draws ("x2y+y3"); a drag inside one formula copies that formula."""
     with phone_page(browser) as page:
         page.goto(f"{site}/book/hessians.html", wait_until="load")
         selector = page.evaluate("""() => {
@@ -414,11 +420,14 @@ def test_copying_text_copies_each_formulas_tex(browser, site):
         tex = page.evaluate(
             "(s) => [...document.querySelectorAll(s + ' mjx-math')]"
             ".map(m => m.getAttribute('data-latex'))", selector)
-        copied = page.evaluate(COPY_SELECTION, selector)
+        copied = page.evaluate(COPY_SELECTION, [selector, False])
+        # a drag inside one formula copies that whole formula
+        inside = page.evaluate(COPY_SELECTION, [selector, True])
     assert copied, "nothing copied"
     for t in tex:
         assert f"${t.strip()}$" in copied, (t, copied)
     assert "\n" not in copied.strip(), copied
+    assert inside == f"${tex[0].strip()}$", inside
 
 
 EQUATION_NUMBERS = """() => [...document.querySelectorAll('div.math > span.eqno')]

@@ -166,13 +166,15 @@ def prerender_math():
 
 def changed_static():
     """Files of book/_static whose copy in the built site differs."""
-    site = ROOT / "_build" / "html" / "_static"
+    source, site = ROOT / "book" / "_static", ROOT / "_build" / "html" / "_static"
     if not site.is_dir():
         return []
-    return [p for p in (ROOT / "book" / "_static").rglob("*") if p.is_file()
-            and (not (site / p.relative_to(ROOT / "book" / "_static")).is_file()
-                 or (site / p.relative_to(ROOT / "book" / "_static")).read_bytes()
-                 != p.read_bytes())]
+
+    def differs(path):
+        copy = site / path.relative_to(source)
+        return not copy.is_file() or copy.read_bytes() != path.read_bytes()
+
+    return [p for p in source.rglob("*") if p.is_file() and differs(p)]
 
 
 def kernel_profile():

@@ -38,6 +38,8 @@ import {fileURLToPath} from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const FONT = 'mathjax-newcm-font';
 const CSS_NAME = 'mathjax-chtml.css';
+// the font's files, in the site's _static (tools/build.py copies them)
+const WOFF2_URL = `mathjax/fonts/${FONT}/chtml/woff2`;
 
 const site = path.resolve(process.argv[2] || path.join(ROOT, '_build', 'html'));
 const config = JSON.parse(process.argv[3] || '{}');  // mathjax3_config
@@ -50,7 +52,7 @@ await MathJax.init({
   output: {...(config.output || {}),
            fontPath: path.join(ROOT, 'node_modules', '@mathjax', FONT)},
   // relative to the stylesheet, _static/mathjax-chtml.css
-  chtml: {fontURL: `mathjax/fonts/${FONT}/chtml/woff2`},
+  chtml: {fontURL: WOFF2_URL},
 });
 const adaptor = MathJax.startup.adaptor;
 // Where a formula in a line of text may wrap, as TeX wraps it (and the
@@ -134,9 +136,7 @@ async function render(original, where) {
     count += 1;
   }
   parts.push(original.slice(last));
-  let html = parts.join('');
-  html = html.replace(OURS, '');
-  return {html, count};
+  return {html: parts.join('').replace(OURS, ''), count};
 }
 // What this script adds to a page's head (removed before it adds it again).
 const OURS = /[ \t]*<link (?:rel="stylesheet" type="text\/css" href="[^"]*mathjax-chtml\.css[^"]*"|rel="preload" href="[^"]*\/mjx-ncm-[a-z0-9]+\.woff2"[^>]*) \/>\n/g;
@@ -190,11 +190,14 @@ for (const [file, original, html] of done) {
   const up = '../'.repeat(depth);
   const head = [`<link rel="stylesheet" type="text/css" href="${up}_static/${CSS_NAME}?v=${version}" />`,
                 ...fontsOf(html).map((p) => (
-                  `<link rel="preload" href="${up}_static/mathjax/fonts/${FONT}/chtml/woff2/` +
+                  `<link rel="preload" href="${up}_static/${WOFF2_URL}/` +
                   `mjx-ncm-${p}.woff2" as="font" type="font/woff2" crossorigin="anonymous" />`))];
   // first in the head, before the theme's stylesheets and scripts
   const linked = html.replace(/(<meta charset="utf-8" \/>\n)/, (m) => m + head.map((l) => `    ${l}\n`).join(''));
-  if (linked === html) throw new Error(`${file}: no <meta charset="utf-8" /> to put the math stylesheet after`);
+  if (linked === html) {
+    console.error(`prerender_math: ${path.relative(site, file)}: no <meta charset="utf-8" /> to put the math stylesheet after`);
+    process.exit(1);
+  }
   if (linked !== original) fs.writeFileSync(file, linked);
 }
 console.log(`math typeset at build time: ${formulas} formulas on ${done.length} pages`);
